@@ -1,0 +1,147 @@
+"""EIG Link: the application factory. Wiring only."""
+
+import logging
+import secrets
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config
+
+
+def create_app(config: type[Config] | dict = Config) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI, templates."""
+    app = Flask(__name__, instance_relative_config=False)
+    if isinstance(config, dict):
+        app.config.from_object(Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _default_settings(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_templates(app)
+    from app import cli
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+    cli.register(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _default_settings(app: Flask) -> None:
+    """Fill what the environment left out: the secret key and the SQLite path."""
+    instance = Path(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'eiglink.db'}"
+    if app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://":
+        # One in-memory database shared by every connection of the test app.
+        from sqlalchemy.pool import StaticPool
+
+        app.config.setdefault(
+            "SQLALCHEMY_ENGINE_OPTIONS",
+            {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
+        )
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL, a busy timeout and foreign keys for every SQLite connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    from argon2 import PasswordHasher
+
+    from app import mail
+    from app import models as _models  # noqa: F401  (the whole schema, for Alembic)
+    from app.auth import identity
+    from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
+
+    db.init_app(app)
+    migrations = str(Path(app.root_path).parent / "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login.init_app(app)
+    identity.init_login(login)
+    identity.require_login_by_default(app)
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+    )
+    app.extensions["eig_hasher"] = PasswordHasher(
+        time_cost=app.config["ARGON2_TIME_COST"],
+        memory_cost=app.config["ARGON2_MEMORY_COST"],
+        parallelism=app.config["ARGON2_PARALLELISM"],
+    )
+    app.extensions["eig_mailer"] = mail.Mailer.from_config(app.config)
+
+
+def _select_locale() -> str:
+    """French unless the member chose English (?lang=en, kept in a cookie)."""
+    if not has_request_context():
+        return "fr"  # e-mails rendered by CLI commands
+    choice = request.args.get("lang") or request.cookies.get("lang")
+    return choice if choice in ("fr", "en") else "fr"
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Importing a domain's views attaches its routes to its blueprint.
+    from app.admin import bp as admin_bp
+    from app.admin import views as _admin_views  # noqa: F401
+    from app.api import bp as api_bp
+    from app.api import views as _api_views  # noqa: F401
+    from app.auth import bp as auth_bp
+    from app.auth import views as _auth_views  # noqa: F401
+    from app.defis import bp as defis_bp
+    from app.defis import views as _defis_views  # noqa: F401
+    from app.home import bp as home_bp
+    from app.home import views as _home_views  # noqa: F401
+    from app.members import bp as members_bp
+    from app.members import views as _members_views  # noqa: F401
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(members_bp, url_prefix="/members")
+    app.register_blueprint(defis_bp, url_prefix="/defis")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def _register_templates(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from app.markdown import render_markdown
+
+    app.jinja_env.filters["markdown"] = render_markdown
+
+    @app.context_processor
+    def inject_globals() -> dict:
+        return {"current_locale": str(get_locale())}
+
+    @app.after_request
+    def remember_language(response):
+        lang = request.args.get("lang")
+        if lang in ("fr", "en"):
+            response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
+        return response

@@ -1,0 +1,72 @@
+"""Staff actions: deactivation, roles, the audit log."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.admin.models import AuditEntry
+from app.errors import Invalid, NotAllowed, NotFound
+from app.extensions import db
+from app.members.models import ROLES, Member, new_session_token
+from app.timeutil import utcnow
+
+
+def audit(
+    actor: Member | None,
+    action: str,
+    target: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Record a staff action in the caller's transaction."""
+    db.session.add(
+        AuditEntry(actor=actor, action=action, target=target, details=details or {})
+    )
+
+
+def _require_staff(actor: Member) -> None:
+    if not actor.is_staff:
+        raise NotAllowed("Action réservée à l'équipe du programme.")
+
+
+def set_active(actor: Member, member: Member, active: bool) -> None:
+    """Deactivate (sessions end, login refused) or reactivate a member."""
+    _require_staff(actor)
+    if member.id == actor.id and not active:
+        raise Invalid("Vous ne pouvez pas désactiver votre propre compte.")
+    member.active = active
+    member.deactivated_at = None if active else utcnow()
+    member.session_token = new_session_token()
+    audit(actor, "member.activate" if active else "member.deactivate", member.username)
+    db.session.commit()
+
+
+def set_role(actor: Member, member: Member, role: str) -> None:
+    """Change a member's role."""
+    _require_staff(actor)
+    if role not in ROLES:
+        raise Invalid(f"Rôle inconnu : {role}.")
+    if member.id == actor.id and role != "staff":
+        raise Invalid("Vous ne pouvez pas retirer votre propre rôle d'équipe.")
+    audit(actor, "member.role", member.username, {"from": member.role, "to": role})
+    member.role = role
+    db.session.commit()
+
+
+def get_member_by_username(username: str) -> Member:
+    member = db.session.scalar(select(Member).where(Member.username == username))
+    if member is None:
+        raise NotFound("Membre introuvable.")
+    return member
+
+
+def recent_audit(actor: Member, limit: int = 100) -> list[AuditEntry]:
+    """The latest staff actions, newest first."""
+    _require_staff(actor)
+    stmt = (
+        select(AuditEntry)
+        .options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,106 @@
+"""Staff pages: invitations, members, audit log."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.admin import bp, services
+from app.auth import services as auth
+from app.auth.forms import EmptyForm, InvitationForm
+from app.auth.models import Invitation
+from app.defis.models import Promotion
+from app.errors import Invalid, NotAllowed
+from app.extensions import db
+from app.listing import page_number
+from app.members.models import ROLE_LABELS, ROLES, Member
+
+
+@bp.before_request
+def staff_only():
+    if not current_user.is_authenticated:
+        return None  # the app-wide check sends them to the login page
+    if not current_user.is_staff:
+        raise NotAllowed("Cette page est réservée à l'équipe du programme.")
+    return None
+
+
+def _invitation_form() -> InvitationForm:
+    form = InvitationForm()
+    promotions = db.session.scalars(select(Promotion).order_by(Promotion.year.desc()))
+    form.promotion_id.choices = [(0, "Aucune")] + [(p.id, p.label) for p in promotions]
+    return form
+
+
+@bp.route("/")
+def index():
+    invitations = db.session.scalars(
+        select(Invitation).order_by(Invitation.created_at.desc()).limit(50)
+    )
+    return render_template(
+        "admin/index.html",
+        form=_invitation_form(),
+        invitations=list(invitations),
+        audit=services.recent_audit(current_user, limit=20),
+    )
+
+
+@bp.route("/invitations", methods=["POST"])
+def invite():
+    form = _invitation_form()
+    if form.validate_on_submit():
+        try:
+            _invitation, link = auth.invite(
+                current_user,
+                form.email.data,
+                form.role.data,
+                form.promotion_id.data or None,
+            )
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Invitation envoyée à {form.email.data}. Lien : {link}", "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(errors), "error")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/members")
+def members():
+    stmt = select(Member).order_by(Member.display_name)
+    pagination = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
+    return render_template(
+        "admin/members.html",
+        pagination=pagination,
+        roles=[(r, ROLE_LABELS[r]) for r in ROLES],
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/members/<username>/active", methods=["POST"])
+def set_active(username: str):
+    member = services.get_member_by_username(username)
+    if EmptyForm().validate_on_submit():
+        active = request.form.get("active") == "1"
+        services.set_active(current_user, member, active)
+        flash(
+            f"{member.display_name} est {'réactivé' if active else 'désactivé'}.",
+            "success",
+        )
+    return redirect(url_for("admin.members", page=request.args.get("page", 1)))
+
+
+@bp.route("/members/<username>/role", methods=["POST"])
+def set_role(username: str):
+    member = services.get_member_by_username(username)
+    if EmptyForm().validate_on_submit():
+        services.set_role(current_user, member, request.form.get("role", ""))
+        flash(f"Rôle de {member.display_name} changé.", "success")
+    return redirect(url_for("admin.members", page=request.args.get("page", 1)))
+
+
+@bp.route("/audit")
+def audit_log():
+    return render_template(
+        "admin/audit.html", entries=services.recent_audit(current_user, 500)
+    )

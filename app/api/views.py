@@ -1,0 +1,1 @@
+"""The JSON API (filled in by app/api/*.py modules)."""

@@ -1,0 +1,59 @@
+"""Who is asking: session cookies, Bearer tokens, and login required by default."""
+
+from flask import Flask, redirect, request, url_for
+from flask_login import LoginManager, current_user
+
+from app.errors import json_error
+from app.extensions import db
+from app.members.models import Member
+
+# Everything else needs a logged-in member: the community is closed.
+PUBLIC_ENDPOINTS = {
+    "static",
+    "home.index",
+    "auth.login",
+    "auth.register",
+    "auth.reset_request",
+    "auth.reset_password",
+}
+
+
+def init_login(login: LoginManager) -> None:
+    """Load members from the session (id + session token) or a Bearer token."""
+    login.login_view = "auth.login"
+    login.login_message = "Connectez-vous pour accéder à cette page."
+    login.login_message_category = "info"
+    login.session_protection = "basic"
+
+    @login.user_loader
+    def load_from_session(identity: str) -> Member | None:
+        member_id, _, token = identity.partition(":")
+        if not member_id.isdigit():
+            return None
+        member = db.session.get(Member, int(member_id))
+        if member is None or not member.active or member.session_token != token:
+            return None
+        return member
+
+    @login.request_loader
+    def load_from_bearer(req) -> Member | None:
+        header = req.headers.get("Authorization", "")
+        if not (req.path.startswith("/api/") and header.startswith("Bearer ")):
+            return None
+        from app.auth import services
+
+        return services.member_for_api_token(header.removeprefix("Bearer ").strip())
+
+
+def require_login_by_default(app: Flask) -> None:
+    """Deny by default: anonymous visitors reach only the public endpoints."""
+
+    @app.before_request
+    def check_login():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if current_user.is_authenticated:
+            return None
+        if request.path.startswith("/api/"):
+            return json_error(401, "unauthorized", "Authentification requise.")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,324 @@
+"""Accounts: passwords, login, invitations, password reset and API tokens."""
+
+import hashlib
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, render_template
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from app.admin.services import audit
+from app.auth.models import ApiToken, Invitation
+from app.errors import Invalid, NotAllowed, NotFound
+from app.extensions import db
+from app.mail import send_email
+from app.members import services as members
+from app.members.models import ROLES, Member, new_session_token
+from app.timeutil import as_utc, utcnow
+
+USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{1,38})[a-z0-9]$")
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+
+
+def _hasher() -> PasswordHasher:
+    return current_app.extensions["eig_hasher"]
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+
+
+def _absolute(path: str) -> str:
+    """An e-mail link, built from BASE_URL so that CLI commands can make it too."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def check_password_rules(password: str, member_words: tuple[str, ...] = ()) -> None:
+    """Refuse passwords that are too short, too long or made of the member's name."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"Le mot de passe doit faire au moins {MIN_PASSWORD_LENGTH} caractères."
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise Invalid("Le mot de passe est trop long.")
+    lowered = password.lower()
+    if any(word and len(word) > 3 and word.lower() in lowered for word in member_words):
+        raise Invalid(
+            "Le mot de passe ne doit pas contenir votre identifiant ou votre nom."
+        )
+
+
+def set_password(member: Member, password: str) -> None:
+    """Hash and store a new password; every other session of the member ends."""
+    check_password_rules(password, (member.username, member.email.split("@")[0]))
+    member.password_hash = _hasher().hash(password)
+    member.session_token = new_session_token()
+
+
+def authenticate(identifier: str, password: str) -> Member:
+    """The member whose username or e-mail and password match, or Invalid."""
+    wrong = Invalid("Identifiant ou mot de passe incorrect.")
+    key = (identifier or "").strip().lower()
+    member = db.session.scalar(
+        select(Member).where(
+            (Member.username == key) | (func.lower(Member.email) == key)
+        )
+    )
+    if member is None or not member.password_hash:
+        _hasher().hash(password or "x")  # same cost whether or not the member exists
+        raise wrong
+    try:
+        _hasher().verify(member.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        raise wrong from None
+    if not member.active:
+        raise Invalid("Ce compte a été désactivé. Contactez l'équipe du programme.")
+    if _hasher().check_needs_rehash(member.password_hash):
+        member.password_hash = _hasher().hash(password)
+        db.session.commit()
+    return member
+
+
+def end_sessions(member: Member) -> None:
+    """Log the member out everywhere: the session token changes."""
+    member.session_token = new_session_token()
+    db.session.commit()
+
+
+def change_password(member: Member, current: str, new: str) -> None:
+    """Change one's own password, knowing the current one."""
+    try:
+        _hasher().verify(member.password_hash or "", current or "")
+    except (VerificationError, InvalidHashError):
+        raise Invalid("Le mot de passe actuel est incorrect.") from None
+    set_password(member, new)
+    db.session.commit()
+
+
+# Invitations ---------------------------------------------------------------
+
+
+def invite(inviter: Member, email: str, role: str, promotion_id: int | None = None):
+    """Invite an e-mail address with a role; returns the invitation and its link."""
+    if not inviter.is_staff:
+        raise NotAllowed("Seule l'équipe du programme peut inviter.")
+    email = (email or "").strip().lower()
+    if role not in ROLES:
+        raise Invalid(f"Rôle inconnu : {role}.")
+    members.check_email(email)
+    for pending in db.session.scalars(
+        select(Invitation).where(
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    ):
+        pending.revoked_at = utcnow()  # only the newest link works
+    invitation = Invitation(
+        email=email,
+        role=role,
+        promotion_id=promotion_id,
+        invited_by=inviter,
+        expires_at=utcnow() + current_app.config["INVITATION_MAX_AGE"],
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit(inviter, "invitation.create", email, {"role": role})
+    db.session.commit()
+    link = invitation_link(invitation)
+    _send_invitation(invitation, link)
+    return invitation, link
+
+
+def invitation_link(invitation: Invitation) -> str:
+    """The absolute, signed registration link of an invitation."""
+    token = _serializer("invitation").dumps(
+        {"id": invitation.id, "n": invitation.nonce}
+    )
+    return _absolute(f"/auth/register/{token}")
+
+
+def _send_invitation(invitation: Invitation, link: str) -> None:
+    context = {"invitation": invitation, "link": link}
+    send_email(
+        invitation.email,
+        "Votre invitation à rejoindre EIG Link",
+        render_template("emails/invitation.txt", **context),
+        render_template("emails/invitation.html", **context),
+    )
+
+
+def load_invitation(token: str) -> Invitation:
+    """The pending invitation behind a link, or Invalid saying why it cannot be used."""
+    max_age = current_app.config["INVITATION_MAX_AGE"].total_seconds()
+    try:
+        data = _serializer("invitation").loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise Invalid(
+            "Ce lien d'invitation a expiré. Demandez-en un nouveau."
+        ) from None
+    except BadSignature:
+        raise Invalid("Ce lien d'invitation n'est pas valide.") from None
+    invitation = (
+        db.session.get(Invitation, data.get("id")) if isinstance(data, dict) else None
+    )
+    if invitation is None or invitation.nonce != data.get("n"):
+        raise Invalid("Ce lien d'invitation n'est pas valide.")
+    if invitation.accepted_at is not None:
+        raise Invalid("Ce lien d'invitation a déjà été utilisé.")
+    if invitation.revoked_at is not None:
+        raise Invalid("Cette invitation a été annulée.")
+    if as_utc(invitation.expires_at) < utcnow():
+        raise Invalid("Ce lien d'invitation a expiré. Demandez-en un nouveau.")
+    return invitation
+
+
+def register(token: str, *, username: str, display_name: str, password: str) -> Member:
+    """Create the invited member's account; the invitation is then used up."""
+    invitation = load_invitation(token)
+    username = (username or "").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise Invalid(
+            "L'identifiant doit faire 3 à 40 caractères : lettres minuscules, "
+            "chiffres, "
+            "points, tirets."
+        )
+    members.check_username(username)
+    members.check_email(invitation.email)
+    member = Member(
+        username=username,
+        email=invitation.email,
+        display_name=members.clean_display_name(display_name),
+        role=invitation.role,
+    )
+    set_password(member, password)
+    if invitation.promotion is not None:
+        member.promotions.append(invitation.promotion)
+    members.refresh_search_text(member)
+    db.session.add(member)
+    db.session.flush()
+    invitation.accepted_at = utcnow()
+    invitation.member_id = member.id
+    db.session.commit()
+    return member
+
+
+# Password reset -----------------------------------------------------------
+
+
+def _reset_fingerprint(member: Member) -> str:
+    # Changes with the password and the session token: a used link stops working.
+    material = f"{member.password_hash}:{member.session_token}".encode()
+    return hashlib.sha256(material).hexdigest()[:20]
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link to an active member with that address; else say nothing."""
+    member = db.session.scalar(
+        select(Member).where(func.lower(Member.email) == (email or "").strip().lower())
+    )
+    if member is None or not member.active:
+        return
+    token = _serializer("password-reset").dumps(
+        {"id": member.id, "f": _reset_fingerprint(member)}
+    )
+    link = _absolute(f"/auth/reset/{token}")
+    context = {"member": member, "link": link}
+    send_email(
+        member.email,
+        "Réinitialisation de votre mot de passe EIG Link",
+        render_template("emails/password_reset.txt", **context),
+        render_template("emails/password_reset.html", **context),
+    )
+
+
+def member_for_reset(token: str) -> Member:
+    """The member a reset link was made for, if the link is still good."""
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds()
+    bad = Invalid(
+        "Ce lien de réinitialisation n'est plus valide. Demandez-en un nouveau."
+    )
+    try:
+        data = _serializer("password-reset").loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        raise bad from None
+    member = db.session.get(Member, data.get("id")) if isinstance(data, dict) else None
+    if (
+        member is None
+        or not member.active
+        or data.get("f") != _reset_fingerprint(member)
+    ):
+        raise bad
+    return member
+
+
+def reset_password(token: str, password: str) -> Member:
+    """Set a new password through a reset link; the link is then used up."""
+    member = member_for_reset(token)
+    set_password(member, password)
+    db.session.commit()
+    return member
+
+
+# API tokens ----------------------------------------------------------------
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_api_token(member: Member, name: str) -> tuple[ApiToken, str]:
+    """A new personal API token; the raw value is returned once and never stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise Invalid("Donnez un nom au jeton (80 caractères au plus).")
+    raw = "eig_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        member=member, name=name, prefix=raw[:10], token_hash=_token_hash(raw)
+    )
+    db.session.add(token)
+    db.session.commit()
+    return token, raw
+
+
+def list_api_tokens(member: Member) -> list[ApiToken]:
+    """The member's tokens that still work, newest first."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.member_id == member.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_api_token(member: Member, token_id: int) -> None:
+    """Revoke one of one's own tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.member_id != member.id:
+        raise NotFound("Jeton introuvable.")
+    token.revoked_at = utcnow()
+    db.session.commit()
+
+
+def member_for_api_token(raw: str) -> Member | None:
+    """The active member owning a valid token, or None."""
+    if not raw.startswith("eig_") or len(raw) > 100:
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == _token_hash(raw), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if token is None or not token.member.active:
+        return None
+    now = utcnow()
+    last = as_utc(token.last_used_at)
+    if last is None or (now - last).total_seconds() > 60:
+        token.last_used_at = now  # written at most once a minute
+        db.session.commit()
+    return token.member

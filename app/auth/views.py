@@ -1,0 +1,189 @@
+"""Login, logout, registration by invitation, password reset, account settings."""
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp, forms, services
+from app.errors import Invalid
+from app.extensions import limiter
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_identifier() -> str:
+    return "login:" + (request.form.get("username") or "").strip().lower()
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect a member to another site after login."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    ):
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_identifier)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        try:
+            member = services.authenticate(form.username.data, form.password.data)
+        except Invalid as error:
+            form.password.errors.append(error.message)
+        else:
+            login_user(member, remember=form.remember.data)
+            flash(f"Bienvenue, {member.display_name} !", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    services.end_sessions(current_user)
+    logout_user()
+    flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def register(token: str):
+    try:
+        invitation = services.load_invitation(token)
+    except Invalid as error:
+        return render_template(
+            "auth/invitation_invalid.html", message=error.message
+        ), 400
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            member = services.register(
+                token,
+                username=form.username.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+            )
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            logout_user()
+            login_user(member)
+            flash("Votre compte est créé. Complétez votre profil !", "success")
+            return redirect(url_for("members.edit", username=member.username))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "auth/register.html", form=form, invitation=invitation
+    ), status
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_request():
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            "Si un compte actif utilise cette adresse, un lien de réinitialisation "
+            "vient d'y être envoyé.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.member_for_reset(token)
+    except Invalid as error:
+        return render_template(
+            "auth/invitation_invalid.html", message=error.message
+        ), 400
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except Invalid as error:
+            form.password.errors.append(error.message)
+        else:
+            logout_user()
+            flash("Mot de passe changé. Connectez-vous avec le nouveau.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+def _account_page(password_form=None, token_form=None, new_token=None, status=200):
+    body = render_template(
+        "auth/account.html",
+        password_form=password_form or forms.ChangePasswordForm(prefix="pw"),
+        token_form=token_form or forms.ApiTokenForm(prefix="token"),
+        revoke_form=forms.EmptyForm(),
+        tokens=services.list_api_tokens(current_user),
+        new_token=new_token,
+    )
+    return body, status
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = forms.ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current.data, form.password.data
+            )
+        except Invalid as error:
+            form.password.errors.append(error.message)
+        else:
+            login_user(current_user)  # keep this session; the others ended
+            flash("Mot de passe changé. Vos autres sessions sont fermées.", "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(password_form=form, status=400)
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = forms.ApiTokenForm(prefix="token")
+    if form.validate_on_submit():
+        try:
+            _token, raw = services.create_api_token(current_user, form.name.data)
+        except Invalid as error:
+            form.name.errors.append(error.message)
+        else:
+            return _account_page(new_token=raw)
+    return _account_page(token_form=form, status=400)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    if forms.EmptyForm().validate_on_submit():
+        services.revoke_api_token(current_user, token_id)
+        flash("Jeton révoqué.", "success")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,115 @@
+"""Command-line tasks: `flask --app wsgi <command>`."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from app.errors import DomainError
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+    for command in (seed_defis, seed_demo, create_admin, invite, promote_alumni):
+        app.cli.add_command(command)
+
+
+@click.command("seed-defis")
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def seed_defis(file: Path | None) -> None:
+    """Load or update the défis from a JSON Lines file (default: the shipped set)."""
+    from app.defis.seed import DEFAULT_FILE
+    from app.defis.seed import seed_defis as load
+
+    try:
+        report = load(file or DEFAULT_FILE)
+    except ValueError as error:
+        raise click.ClickException(
+            f"Fichier refusé, rien n'a été écrit : {error}"
+        ) from None
+    click.echo(
+        f"Défis : {len(report.created)} créés, {len(report.updated)} mis à jour, "
+        f"{report.unchanged} inchangés."
+    )
+
+
+@click.command("seed-demo")
+@click.option(
+    "--members", "count", default=200, show_default=True, help="How many members."
+)
+@click.option(
+    "--seed",
+    default=2017,
+    show_default=True,
+    help="Random seed (same seed, same people).",
+)
+def seed_demo(count: int, seed: int) -> None:
+    """Add a synthetic community (fake French people) attached to the défis."""
+    from app.members.demo import seed_demo_members
+
+    created = seed_demo_members(count, seed)
+    click.echo(f"Communauté de démonstration : {created} membres ajoutés.")
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt(
+        "Mot de passe", hide_input=True, confirmation_prompt="Confirmez"
+    )
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.argument("email")
+def create_admin(username: str, email: str) -> None:
+    """Create a staff account (password asked twice, or read from standard input)."""
+    from app.members.demo import create_staff
+
+    try:
+        member = create_staff(username, email, _read_password())
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Compte d'équipe créé : {member.username} <{member.email}>.")
+
+
+@click.command("invite")
+@click.argument("email")
+@click.option(
+    "--role", required=True, type=click.Choice(["eig", "alumni", "mentor", "staff"])
+)
+@click.option(
+    "--by", "inviter", default=None, help="Username of the inviting staff member."
+)
+def invite(email: str, role: str, inviter: str | None) -> None:
+    """Invite EMAIL with ROLE and print the registration link."""
+    from app.auth import services as auth
+    from app.members.models import Member
+
+    stmt = select(Member).where(Member.role == "staff", Member.active.is_(True))
+    if inviter:
+        stmt = stmt.where(Member.username == inviter)
+    staff = db.session.scalars(stmt.order_by(Member.id)).first()
+    if staff is None:
+        raise click.ClickException(
+            "Aucun compte d'équipe : lancez d'abord create-admin."
+        )
+    try:
+        _invitation, link = auth.invite(staff, email, role)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(link)
+
+
+@click.command("promote-alumni")
+@click.argument("year", type=int)
+def promote_alumni(year: int) -> None:
+    """Turn the EIGs of the promotions of YEAR into alumni."""
+    from app.members.promotions import promote_alumni as promote
+
+    changed = promote(year)
+    click.echo(f"{changed} EIG de {year} sont maintenant alumni.")

@@ -1,0 +1,148 @@
+"""Défi list and pages."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.forms import EmptyForm
+from app.defis import bp, services
+from app.defis.forms import DefiForm, NewDefiForm, TeamForm
+from app.errors import Invalid, NotAllowed
+from app.listing import page_number
+from app.members import services as members
+
+
+def _filter_choices() -> dict:
+    """(value, label) pairs for the défi list's filter menus."""
+    options = services.filter_options()
+    return {
+        "year_choices": [(y, str(y)) for y in options["years"]],
+        "theme_choices": [(t.name, t.name) for t in options["themes"]],
+        "expertise_choices": [(s.name, s.name) for s in options["expertises"]],
+        "promotion_choices": [
+            (p.slug, f"{p.label} ({p.year})") for p in options["promotions"]
+        ],
+        "administration_choices": [
+            (a.slug, a.name) for a in options["administrations"]
+        ],
+    }
+
+
+@bp.route("/")
+def index():
+    error, pagination = None, None
+    try:
+        filters = services.defi_filters(**request.args.to_dict())
+        pagination = services.list_defis(
+            filters, page_number(), current_app.config["DEFIS_PER_PAGE"]
+        )
+    except Invalid as err:
+        error, filters = err.message, services.DefiFilters()
+    return render_template(
+        "defis/index.html",
+        pagination=pagination,
+        filters=filters,
+        error=error,
+        **_filter_choices(),
+    ), (400 if error else 200)
+
+
+def _defi_or_404(slug: str):
+    defi = services.get_defi(slug)
+    if defi is None:
+        abort(404)
+    return defi
+
+
+@bp.route("/<slug>")
+def detail(slug: str):
+    defi = _defi_or_404(slug)
+    team = sorted(defi.team, key=lambda m: (m.role != "eig", m.member.display_name))
+    return render_template(
+        "defis/detail.html",
+        defi=defi,
+        team=[m for m in team if m.member.active],
+        can_edit=services.can_edit_defi(current_user, defi),
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):
+    defi = _defi_or_404(slug)
+    if not services.can_edit_defi(current_user, defi):
+        raise NotAllowed(
+            "Seuls l'équipe du défi et l'équipe du programme peuvent le modifier."
+        )
+    form = DefiForm(obj=defi)
+    if request.method == "GET":
+        form.themes.data = ", ".join(t.name for t in defi.themes)
+        form.expertises.data = ", ".join(s.name for s in defi.expertises)
+        form.repositories.data = "\n".join(defi.repositories or [])
+    if form.validate_on_submit():
+        try:
+            services.update_defi(current_user, defi, **form.values())
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash("Défi enregistré.", "success")
+            return redirect(url_for("defis.detail", slug=defi.slug))
+    return render_template(
+        "defis/edit.html",
+        form=form,
+        defi=defi,
+        team_form=TeamForm(),
+        remove_form=EmptyForm(),
+    ), (400 if form.is_submitted() else 200)
+
+
+@bp.route("/<slug>/team", methods=["POST"])
+def add_team_member(slug: str):
+    defi = _defi_or_404(slug)
+    form = TeamForm()
+    if form.validate_on_submit():
+        member = members.get_member(form.username.data.strip())
+        if member is None:
+            flash("Aucun membre n'a cet identifiant.", "error")
+        else:
+            services.set_team_member(current_user, defi, member, form.role.data)
+            flash(f"{member.display_name} fait partie de l'équipe.", "success")
+    return redirect(url_for("defis.edit", slug=slug))
+
+
+@bp.route("/<slug>/team/<username>/remove", methods=["POST"])
+def remove_team_member(slug: str, username: str):
+    defi = _defi_or_404(slug)
+    member = members.get_member(username)
+    if member is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        services.remove_team_member(current_user, defi, member)
+        flash(f"{member.display_name} ne fait plus partie de l'équipe.", "success")
+    return redirect(url_for("defis.edit", slug=slug))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    if not current_user.is_staff:
+        raise NotAllowed("Seule l'équipe du programme peut créer un défi.")
+    form = NewDefiForm()
+    form.promotion_id.choices = [
+        (p.id, f"{p.label} ({p.year})") for p in services.filter_options()["promotions"]
+    ]
+    if form.validate_on_submit():
+        try:
+            defi = services.create_defi(
+                current_user,
+                title=form.title.data,
+                promotion_id=form.promotion_id.data,
+                administration_name=form.administration.data,
+                tagline=form.tagline.data or "",
+                description=form.description.data or "",
+            )
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash("Défi créé.", "success")
+            return redirect(url_for("defis.detail", slug=defi.slug))
+    return render_template("defis/new.html", form=form), (
+        400 if form.is_submitted() else 200
+    )

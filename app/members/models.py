@@ -1,0 +1,118 @@
+"""Members of the community, their skills and the promotions they belong to."""
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+ROLES = ("eig", "alumni", "mentor", "staff")
+ROLE_LABELS = {
+    "eig": "EIG",
+    "alumni": "Alumni",
+    "mentor": "Mentor",
+    "staff": "Équipe du programme",
+}
+
+member_skills = Table(
+    "member_skills",
+    db.metadata,
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True),
+)
+
+member_promotions = Table(
+    "member_promotions",
+    db.metadata,
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "promotion_id",
+        ForeignKey("promotions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+class Skill(db.Model):
+    """A skill or expertise tag, shared by member profiles and défis."""
+
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(60), unique=True)  # folded name
+
+
+class Member(UserMixin, db.Model):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Rotated on logout, password change and deactivation: every session ends.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    headline: Mapped[str] = mapped_column(String(160), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    open_to_mentoring: Mapped[bool] = mapped_column(Boolean, default=False)
+    github_url: Mapped[str] = mapped_column(String(300), default="")
+    gitlab_url: Mapped[str] = mapped_column(String(300), default="")
+    linkedin_url: Mapped[str] = mapped_column(String(300), default="")
+    website_url: Mapped[str] = mapped_column(String(300), default="")
+    # Folded name, username, headline, city and skills: the directory's text filter.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    skills: Mapped[list[Skill]] = relationship(
+        secondary=member_skills, order_by=Skill.name
+    )
+    promotions: Mapped[list["Promotion"]] = relationship(  # noqa: F821
+        secondary=member_promotions, order_by="Promotion.year"
+    )
+    defi_memberships: Mapped[list["DefiMembership"]] = relationship(  # noqa: F821
+        back_populates="member", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive members
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == "staff"
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    def get_id(self) -> str:
+        """Session identity: the id plus the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def links(self) -> list[tuple[str, str]]:
+        """The profile links that are set, as (label, url)."""
+        pairs = [
+            ("GitHub", self.github_url),
+            ("GitLab", self.gitlab_url),
+            ("LinkedIn", self.linkedin_url),
+            ("Site web", self.website_url),
+        ]
+        return [(label, url) for label, url in pairs if url]

@@ -1,0 +1,83 @@
+"""The directory and member profiles."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.defis import services as defis
+from app.errors import Invalid, NotAllowed
+from app.listing import page_number
+from app.members import bp, services
+from app.members.forms import ProfileForm
+from app.members.models import ROLE_LABELS, ROLES
+
+
+def _directory_choices() -> dict:
+    """(value, label) pairs for the directory's filter menus."""
+    options = defis.filter_options()
+    return {
+        "promotions": [
+            (p.slug, f"{p.label} ({p.year})") for p in options["promotions"]
+        ],
+        "skills": [(name, name) for name in services.skill_suggestions(limit=500)],
+        "defis": [(slug, title) for slug, title in defis.defi_titles()],
+        "administrations": [(a.slug, a.name) for a in options["administrations"]],
+    }
+
+
+@bp.route("/")
+def index():
+    error, pagination = None, None
+    try:
+        filters = services.member_filters(**request.args.to_dict())
+        pagination = services.list_members(
+            filters, page_number(), current_app.config["MEMBERS_PER_PAGE"]
+        )
+    except Invalid as err:
+        error, filters = err.message, services.MemberFilters()
+    return render_template(
+        "members/index.html",
+        pagination=pagination,
+        filters=filters,
+        error=error,
+        roles=[(r, ROLE_LABELS[r]) for r in ROLES],
+        choices=_directory_choices(),
+    ), (400 if error else 200)
+
+
+@bp.route("/<username>")
+def detail(username: str):
+    member = services.get_member(username)
+    if member is None or (not member.active and not current_user.is_staff):
+        abort(404)
+    return render_template(
+        "members/detail.html",
+        member=member,
+        can_edit=services.can_edit_member(current_user, member),
+    )
+
+
+@bp.route("/<username>/edit", methods=["GET", "POST"])
+def edit(username: str):
+    member = services.get_member(username)
+    if member is None:
+        abort(404)
+    if not services.can_edit_member(current_user, member):
+        raise NotAllowed("Vous ne pouvez modifier que votre propre profil.")
+    form = ProfileForm(obj=member)
+    if request.method == "GET":
+        form.skills.data = ", ".join(skill.name for skill in member.skills)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, member, **form.values())
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash("Profil enregistré.", "success")
+            return redirect(url_for("members.detail", username=member.username))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "members/edit.html",
+        form=form,
+        member=member,
+        skill_suggestions=services.skill_suggestions(),
+    ), status

@@ -1,0 +1,31 @@
+"""Every domain's models, imported in one place: the schema Alembic reads."""
+
+from app.admin.models import AuditEntry
+from app.auth.models import ApiToken, Invitation
+from app.defis.models import (
+    Administration,
+    Defi,
+    DefiMembership,
+    Promotion,
+    Theme,
+    defi_expertises,
+    defi_themes,
+)
+from app.members.models import Member, Skill, member_promotions, member_skills
+
+__all__ = [
+    "Administration",
+    "ApiToken",
+    "AuditEntry",
+    "Defi",
+    "DefiMembership",
+    "Invitation",
+    "Member",
+    "Promotion",
+    "Skill",
+    "Theme",
+    "defi_expertises",
+    "defi_themes",
+    "member_promotions",
+    "member_skills",
+]

@@ -1,0 +1,91 @@
+"""Settings read from the environment, with defaults for a laptop."""
+
+import os
+from datetime import timedelta
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable ("1", "true", "yes", "on" mean yes)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    """Read a whole number from the environment."""
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def database_url(url: str | None) -> str | None:
+    """Name the psycopg 3 driver for plain PostgreSQL URLs."""
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    # Generated once and kept in the instance folder when not given.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # None means SQLite in the instance folder.
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SEARCH_URL = os.environ.get("SEARCH_URL")
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: e-mails are written to the log
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "EIG Link <no-reply@eig-link.local>")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    # argon2id; OWASP's minimum is m=19 MiB, t=2, p=1.
+    ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
+    ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 19 * 1024)
+    ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 1)
+
+    INVITATION_MAX_AGE = timedelta(days=env_int("INVITATION_MAX_AGE_DAYS", 14))
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    LANGUAGES = ("fr", "en")
+    MEMBERS_PER_PAGE = 24
+    DEFIS_PER_PAGE = 30
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or (
+        "sqlite://"
+    )
+    SEARCH_URL = "memory:"
+    SOCKETIO_MESSAGE_QUEUE = None
+    MAIL_SERVER = None
+    WTF_CSRF_ENABLED = False  # the security tests turn it back on
+    RATELIMIT_ENABLED = False  # the rate-limit tests turn it back on
+    SERVER_NAME = None
+    BASE_URL = "http://localhost"
+    # Cheap hashes keep the suite fast; production uses the OWASP parameters above.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024

@@ -1,0 +1,13 @@
+from tests.factories import make_defi, make_member
+
+
+def test_member_sees_directory_and_defi(client, auth):
+    member = make_member(display_name="Camille Durand")
+    defi = make_defi(title="Open Justice", team=[(member, "eig")])
+    auth.login(member)
+    directory = client.get("/members/")
+    assert directory.status_code == 200
+    assert "Camille Durand" in directory.get_data(as_text=True)
+    page = client.get(f"/defis/{defi.slug}")
+    assert "Open Justice" in page.get_data(as_text=True)
+    assert f'href="/members/{member.username}"' in page.get_data(as_text=True)
