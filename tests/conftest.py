@@ -40,7 +40,9 @@ def secure_app(app):
     from app.extensions import limiter
 
     app.config.update(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True)
-    limiter.enabled = True
+    # With RATELIMIT_ENABLED off, create_app's init_app returned early (no storage,
+    # no request hooks): bind the limiter to this app now, with fresh memory storage.
+    limiter.init_app(app)
     limiter.reset()
     yield app
     limiter.enabled = False
@@ -71,3 +73,47 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+class SmtpCollector:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback; the app sends its e-mails there."""
+    from aiosmtpd.controller import Controller
+
+    from app.mail import Mailer
+
+    collector = SmtpCollector()
+    port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    app.extensions["eig_mailer"] = Mailer.from_config(app.config)
+    yield collector
+    controller.stop()
+
+
+def text_body(message) -> str:
+    """The plain-text part of a received e-mail."""
+    return message.get_body(preferencelist=("plain",)).get_content()

@@ -1,0 +1,69 @@
+from sqlalchemy import select
+
+from app.extensions import db
+from app.members.models import Member
+from tests.factories import make_member, make_promotion
+
+
+def test_create_admin_reads_the_password_from_standard_input(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["create-admin", "programme", "equipe@example.org"],
+        input="Chouette-Marianne-2017\n",
+    )
+    assert result.exit_code == 0, result.output
+    member = db.session.scalar(select(Member).where(Member.username == "programme"))
+    assert member.role == "staff" and member.password_hash.startswith("$argon2id$")
+
+
+def test_create_admin_refuses_a_weak_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "programme", "equipe@example.org"], input="court\n"
+    )
+    assert result.exit_code != 0
+    assert "12 caractères" in result.output
+    assert db.session.scalar(select(Member.id)) is None
+
+
+def test_invite_prints_a_registration_link(app, client):
+    make_member(role="staff")
+    result = app.test_cli_runner().invoke(args=["invite", "new@example.org", "--role", "eig"])
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().splitlines()[-1]
+    assert link.startswith("http://localhost/auth/register/")
+    assert client.get(link.removeprefix("http://localhost")).status_code == 200
+
+
+def test_invite_without_staff_explains_what_to_do(app):
+    result = app.test_cli_runner().invoke(args=["invite", "new@example.org", "--role", "eig"])
+    assert result.exit_code != 0
+    assert "create-admin" in result.output
+
+
+def test_promote_alumni_turns_a_promotions_eigs_into_alumni(app):
+    p2019, p2024 = make_promotion(number=3, year=2019), make_promotion(number=7, year=2024)
+    old = make_member(role="eig", promotions=[p2019], password=None)
+    new = make_member(role="eig", promotions=[p2024], password=None)
+    mentor = make_member(role="mentor", promotions=[p2019], password=None)
+    result = app.test_cli_runner().invoke(args=["promote-alumni", "2019"])
+    assert result.exit_code == 0 and "1 EIG" in result.output
+    assert (old.role, new.role, mentor.role) == ("alumni", "eig", "mentor")
+
+
+def test_seed_commands_load_defis_and_a_demo_community(app):
+    runner = app.test_cli_runner()
+    assert "131 créés" in runner.invoke(args=["seed-defis"]).output
+    assert "200 membres" in runner.invoke(args=["seed-demo"]).output
+    assert "0 membres" in runner.invoke(args=["seed-demo"]).output
+    members = db.session.scalars(select(Member)).all()
+    assert len(members) == 200
+    assert {m.role for m in members} == {"eig", "alumni", "mentor", "staff"}
+    assert all(m.email.endswith(".example") for m in members)
+    assert sum(bool(m.defi_memberships) for m in members) > 150
+
+
+def test_seed_defis_reports_a_broken_file_and_writes_nothing(app, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n")
+    result = app.test_cli_runner().invoke(args=["seed-defis", str(bad)])
+    assert result.exit_code != 0 and "rien n'a été écrit" in result.output
