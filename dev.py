@@ -1,7 +1,7 @@
 """One command to run EIG Link or its tests on a fresh machine (Python 3.11+ only).
 
-    python3 dev.py run     prepare everything and serve on http://127.0.0.1:5000
-    python3 dev.py test    install the test tools and run the test suite (extra args go to pytest)
+python3 dev.py run     prepare everything and serve on http://127.0.0.1:5000
+python3 dev.py test    install the test tools and run the tests (args go to pytest)
 """
 
 import hashlib
@@ -26,7 +26,7 @@ def say(message: str) -> None:
 
 def ensure_venv(extras: str) -> None:
     """Create .venv and install the project; skipped when nothing changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may be run by an old Python)
         sys.exit("EIG Link needs Python 3.11 or newer.")
     if not PYTHON.exists():
         say("Creating the virtual environment in .venv")
@@ -38,7 +38,14 @@ def ensure_venv(extras: str) -> None:
         return
     say(f"Installing dependencies ({extras or 'app'})")
     target = f".[{extras}]" if extras else "."
-    pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    pip = [
+        str(PYTHON),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]
     subprocess.run([*pip, "--upgrade", "pip"], check=True, cwd=ROOT)
     subprocess.run([*pip, "-e", target], check=True, cwd=ROOT)
     stamp.write_text(digest)
@@ -51,7 +58,7 @@ def flask(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
 
 
 def ensure_admin() -> tuple[str, str]:
-    """A demo staff account, created once; its password is kept in the instance folder."""
+    """A demo staff account, made once; its password is kept in the instance folder."""
     if ADMIN_FILE.exists():
         username, password = ADMIN_FILE.read_text().split("\n")[:2]
         return username, password

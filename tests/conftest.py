@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from flask import g, request_started
 
 from app import create_app
 from app.extensions import db
@@ -17,6 +18,10 @@ def pytest_report_header(config):
     )
 
 
+def _forget_member(_sender, **_extra):
+    g.pop("_login_user", None)
+
+
 def _reset_schema():
     db.drop_all()
     db.create_all()
@@ -26,12 +31,16 @@ def _reset_schema():
 def app():
     """A fresh app on an empty database (SQLite in memory, or TEST_DATABASE_URL)."""
     app = create_app(TestConfig)
+    # Test requests reuse this fixture's app context, so Flask-Login's cached member
+    # (g._login_user) would leak from one request to the next: forget it each time.
+    request_started.connect(_forget_member, app)
     with app.app_context():
         _reset_schema()
         yield app
         db.session.rollback()
         db.session.remove()
         db.drop_all()
+        db.engine.dispose()  # close pooled connections: no ResourceWarning
 
 
 @pytest.fixture

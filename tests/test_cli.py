@@ -27,7 +27,9 @@ def test_create_admin_refuses_a_weak_password(app):
 
 def test_invite_prints_a_registration_link(app, client):
     make_member(role="staff")
-    result = app.test_cli_runner().invoke(args=["invite", "new@example.org", "--role", "eig"])
+    result = app.test_cli_runner().invoke(
+        args=["invite", "new@example.org", "--role", "eig"]
+    )
     assert result.exit_code == 0, result.output
     link = result.output.strip().splitlines()[-1]
     assert link.startswith("http://localhost/auth/register/")
@@ -35,13 +37,18 @@ def test_invite_prints_a_registration_link(app, client):
 
 
 def test_invite_without_staff_explains_what_to_do(app):
-    result = app.test_cli_runner().invoke(args=["invite", "new@example.org", "--role", "eig"])
+    result = app.test_cli_runner().invoke(
+        args=["invite", "new@example.org", "--role", "eig"]
+    )
     assert result.exit_code != 0
     assert "create-admin" in result.output
 
 
 def test_promote_alumni_turns_a_promotions_eigs_into_alumni(app):
-    p2019, p2024 = make_promotion(number=3, year=2019), make_promotion(number=7, year=2024)
+    p2019, p2024 = (
+        make_promotion(number=3, year=2019),
+        make_promotion(number=7, year=2024),
+    )
     old = make_member(role="eig", promotions=[p2019], password=None)
     new = make_member(role="eig", promotions=[p2024], password=None)
     mentor = make_member(role="mentor", promotions=[p2019], password=None)

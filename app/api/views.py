@@ -1,1 +1,3 @@
-"""The JSON API (filled in by app/api/*.py modules)."""
+"""The JSON API: importing this module attaches every route to the blueprint."""
+
+from app.api import defis, members, openapi  # noqa: F401  (routes register on import)

@@ -50,11 +50,15 @@ def test_register_refuses_bad_username_and_weak_password_and_saves_nothing(app):
     _invitation, link = services.invite(staff, "bob@example.org", "eig")
     token = link.rsplit("/", 1)[1]
     with pytest.raises(Invalid, match="identifiant"):
-        services.register(token, username="B o b", display_name="Bob", password="x" * 14)
+        services.register(
+            token, username="B o b", display_name="Bob", password="x" * 14
+        )
     with pytest.raises(Invalid, match="12 caractères"):
         services.register(token, username="bob", display_name="Bob", password="court")
     with pytest.raises(Invalid, match="identifiant ou votre nom"):
-        services.register(token, username="bobby", display_name="Bob", password="bobby" * 3)
+        services.register(
+            token, username="bobby", display_name="Bob", password="bobby" * 3
+        )
     db.session.rollback()
     assert db.session.query(Member).filter_by(email="bob@example.org").count() == 0
     assert services.load_invitation(token).accepted_at is None

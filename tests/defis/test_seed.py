@@ -15,8 +15,11 @@ def _snapshot() -> dict:
     for name in sorted(inspect(db.engine).get_table_names()):
         rows = db.session.execute(text(f"SELECT * FROM {name}")).mappings().all()
         tables[name] = sorted(
-            json.dumps({k: v for k, v in r.items() if k != "updated_at"}, default=str,
-                       sort_keys=True)
+            json.dumps(
+                {k: v for k, v in r.items() if k != "updated_at"},
+                default=str,
+                sort_keys=True,
+            )
             for r in rows
         )
     return tables
@@ -41,8 +44,11 @@ def test_every_defi_is_kept_with_its_promotion_year(app):
 def test_one_administration_whatever_the_spelling(app):
     seed_defis()
     names = db.session.scalars(select(Administration.name)).all()
-    dinum = [n for n in names if "interministérielle du numérique" in n.lower()
-             and "système" not in n]
+    dinum = [
+        n
+        for n in names
+        if "interministérielle du numérique" in n.lower() and "système" not in n
+    ]
     assert dinum == ["Direction interministérielle du numérique (DINUM)"]
     assert len([n for n in names if n.lower().startswith("cour de cassation")]) == 1
     assert len([n for n in names if "cerema" in n.lower()]) == 1

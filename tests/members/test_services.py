@@ -11,9 +11,14 @@ def test_member_edits_own_profile_and_skills_are_deduplicated(app):
     member = make_member()
     make_member(skills=["Données", "Python"])
     services.update_profile(
-        member, member, display_name="  Ana  Lopes ", headline="Data scientist",
-        skills="python, DONNEES, NLP, nlp", github_url="https://github.com/ana",
-        bio="**Bonjour**", open_to_mentoring=True,
+        member,
+        member,
+        display_name="  Ana  Lopes ",
+        headline="Data scientist",
+        skills="python, DONNEES, NLP, nlp",
+        github_url="https://github.com/ana",
+        bio="**Bonjour**",
+        open_to_mentoring=True,
     )
     assert member.display_name == "Ana Lopes"
     assert sorted(s.name for s in member.skills) == ["Données", "NLP", "Python"]
@@ -53,10 +58,13 @@ def test_directory_filters_combine(app):
     p2019 = make_promotion(number=3, year=2019)
     p2024 = make_promotion(number=7, year=2024)
     ana = make_member(display_name="Ana Éloi", skills=["NLP"], promotions=[p2019])
-    bob = make_member(display_name="Bob", role="alumni", skills=["Design"], promotions=[p2024])
+    make_member(
+        display_name="Bob", role="alumni", skills=["Design"], promotions=[p2024]
+    )
     make_member(display_name="Gone", skills=["NLP"], active=False)
-    defi = make_defi(slug="open-justice", administration="Cour de cassation",
-                     team=[(ana, "eig")])
+    defi = make_defi(
+        slug="open-justice", administration="Cour de cassation", team=[(ana, "eig")]
+    )
 
     def names(**raw):
         filters = services.member_filters(**raw)
@@ -74,7 +82,11 @@ def test_directory_filters_combine(app):
 
 @pytest.mark.parametrize(
     "raw, message",
-    [({"role": "admin"}, "Rôle inconnu"), ({"year": "deux"}, "année"), ({"q": "x" * 201}, "trop")],
+    [
+        ({"role": "admin"}, "Rôle inconnu"),
+        ({"year": "deux"}, "année"),
+        ({"q": "x" * 201}, "trop"),
+    ],
 )
 def test_bad_directory_filters_are_explained(app, raw, message):
     with pytest.raises(Invalid, match=message):

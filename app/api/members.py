@@ -1,0 +1,67 @@
+"""GET /api/v1/members and /api/v1/members/<username>: the directory as JSON."""
+
+from flask import current_app, url_for
+
+from app.api import bp
+from app.api.defis import promotion_json
+from app.api.paging import page_json, paging, query_args
+from app.errors import NotFound
+from app.markdown import render_markdown
+from app.members import services
+from app.members.models import Member
+
+FILTERS = {
+    "q",
+    "role",
+    "promotion",
+    "year",
+    "skill",
+    "defi",
+    "administration",
+    "mentoring",
+}
+
+
+def member_json(member: Member) -> dict:
+    """A member's public profile; never their e-mail, password or session token."""
+    return {
+        "username": member.username,
+        "display_name": member.display_name,
+        "role": member.role,
+        "headline": member.headline,
+        "city": member.city,
+        "bio": member.bio,
+        "bio_html": str(render_markdown(member.bio)),
+        "skills": [skill.name for skill in member.skills],
+        "promotions": [promotion_json(p) for p in member.promotions],
+        "defis": [
+            {"slug": m.defi.slug, "title": m.defi.title, "role": m.role}
+            for m in member.defi_memberships
+        ],
+        "links": {
+            "github": member.github_url or None,
+            "gitlab": member.gitlab_url or None,
+            "linkedin": member.linkedin_url or None,
+            "website": member.website_url or None,
+        },
+        "open_to_mentoring": member.open_to_mentoring,
+        "url": url_for("members.detail", username=member.username),
+    }
+
+
+@bp.get("/members")
+def members_index():
+    """One page of the directory (active members), filtered like /members/."""
+    filters = services.member_filters(**query_args(FILTERS))
+    page, per_page = paging(current_app.config["MEMBERS_PER_PAGE"])
+    pagination = services.list_members(filters, page, per_page)
+    return page_json(pagination, member_json)
+
+
+@bp.get("/members/<username>")
+def member_detail(username: str):
+    """One active member's profile; deactivated members are not found."""
+    member = services.get_member(username)
+    if member is None or not member.active:
+        raise NotFound("Ce membre n'existe pas.")
+    return member_json(member)

@@ -1,0 +1,260 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 description of the API."""
+
+from app.api import bp
+from app.api.paging import MAX_PER_PAGE
+
+REF = "#/components/schemas/"
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+STRINGS = {"type": "array", "items": STRING}
+TEAM_ROLE = {"type": "string", "enum": ["eig", "mentor"]}
+
+
+def _object(properties: dict, description: str = "") -> dict:
+    """An object schema whose properties are all present in every answer."""
+    schema = {"type": "object", "required": list(properties), "properties": properties}
+    return schema | ({"description": description} if description else {})
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": REF + name}
+
+
+def _array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+PROMOTION = _object({"slug": STRING, "label": STRING, "year": {"type": "integer"}})
+LINK = {**NULLABLE_STRING, "format": "uri"}
+MEMBER_LINKS = ("github", "gitlab", "linkedin", "website")
+MEMBER = _object(
+    {
+        "username": STRING,
+        "display_name": STRING,
+        "role": {"type": "string", "enum": ["eig", "alumni", "mentor", "staff"]},
+        "headline": STRING,
+        "city": STRING,
+        "bio": {"type": "string", "description": "Markdown, as written."},
+        "bio_html": {"type": "string", "description": "The bio as sanitised HTML."},
+        "skills": STRINGS,
+        "promotions": _array(_ref("Promotion")),
+        "defis": _array(_object({"slug": STRING, "title": STRING, "role": TEAM_ROLE})),
+        "links": _object({name: LINK for name in MEMBER_LINKS}),
+        "open_to_mentoring": {"type": "boolean"},
+        "url": {"type": "string", "description": "Path of the profile page."},
+    },
+    "A member's public profile. E-mail addresses are never shown.",
+)
+DEFI_SUMMARY = _object(
+    {
+        "slug": STRING,
+        "title": STRING,
+        "tagline": STRING,
+        "description": {**NULLABLE_STRING, "description": "Markdown."},
+        "programme": {"type": "string", "examples": ["EIG", "DIG"]},
+        "promotion": _ref("Promotion"),
+        "year": {"type": "integer"},
+        "administration": _object(
+            {"slug": STRING, "name": STRING, "website": NULLABLE_STRING}
+        ),
+        "establishment": NULLABLE_STRING,
+        "location": STRING,
+        "themes": STRINGS,
+        "expertises": STRINGS,
+        "duration_months": {"type": ["integer", "null"]},
+        "is_startup_etat": {"type": "boolean"},
+        "links": {
+            "type": "object",
+            "description": "Named links: page, website, source_code…",
+            "additionalProperties": NULLABLE_STRING,
+        },
+        "repositories": STRINGS,
+        "key_figures": _array({"type": "object"}),
+        "realisations": _array({"type": "object"}),
+        "url": {"type": "string", "description": "Path of the défi page."},
+    },
+    "A défi as listed: everything but its team.",
+)
+TEAM_MEMBER = _object({"username": STRING, "display_name": STRING, "role": TEAM_ROLE})
+DEFI = {
+    "description": "A défi with its team of active members, EIG first.",
+    "allOf": [_ref("DefiSummary"), _object({"team": _array(_ref("TeamMember"))})],
+}
+ERROR = _object(
+    {
+        "error": _object(
+            {
+                "code": {"type": "string", "examples": ["not_found", "invalid"]},
+                "message": {"type": "string", "description": "In French."},
+            }
+        )
+    }
+)
+
+
+def _page_of(item: str) -> dict:
+    """The list envelope around items of one schema."""
+    count = {"type": "integer", "minimum": 0}
+    return _object(
+        {
+            "items": _array(_ref(item)),
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "total": count,
+            "pages": count,
+        }
+    )
+
+
+def _query(name: str, description: str, schema: dict | None = None) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or STRING,
+    }
+
+
+YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
+PAGING = [
+    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    _query(
+        "per_page",
+        f"Items per page, at most {MAX_PER_PAGE}.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    ),
+]
+MEMBER_PARAMS = [
+    _query("q", "Words found in the name, headline, city or skills."),
+    _query("role", "Member role.", MEMBER["properties"]["role"]),
+    _query("promotion", "Promotion slug, e.g. promotion-3."),
+    _query("year", "Year of one of the member's promotions.", YEAR),
+    _query("skill", "A skill name (case and accents ignored)."),
+    _query("defi", "Slug of a défi the member worked on."),
+    _query("administration", "Slug of an administration hosting their défi."),
+    _query("mentoring", "1 or true: only members open to mentoring."),
+    *PAGING,
+]
+DEFI_PARAMS = [
+    _query("q", "Words found in the title, tagline, place or tags."),
+    _query("year", "Year of the promotion.", YEAR),
+    _query("promotion", "Promotion slug, e.g. promotion-3."),
+    _query("theme", "A theme name (case and accents ignored)."),
+    _query("administration", "Administration slug."),
+    _query("expertise", "An expertise name (case and accents ignored)."),
+    *PAGING,
+]
+
+
+def _error(description: str) -> dict:
+    content = {"application/json": {"schema": _ref("Error")}}
+    return {"description": description, "content": content}
+
+
+def _ok(description: str, schema: dict) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
+RESPONSES = {"400": "BadRequest", "401": "Unauthorized", "404": "NotFound"}
+
+
+def _get(summary: str, ok: dict, parameters=(), errors=("401",)) -> dict:
+    """One GET operation; its error responses refer to the shared ones."""
+    responses = {"200": ok} | {
+        code: {"$ref": f"#/components/responses/{RESPONSES[code]}"} for code in errors
+    }
+    operation = {"summary": summary, "responses": responses}
+    if parameters:
+        operation["parameters"] = list(parameters)
+    return {"get": operation}
+
+
+def _path_param(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": STRING}
+
+
+def _paths() -> dict:
+    """Every route of the API, one entry each."""
+    return {
+        "/members": _get(
+            "List active members",
+            _ok("A page of members.", _ref("MemberPage")),
+            MEMBER_PARAMS,
+            ("400", "401"),
+        ),
+        "/members/{username}": _get(
+            "One active member",
+            _ok("The member.", _ref("Member")),
+            [_path_param("username")],
+            ("401", "404"),
+        ),
+        "/defis": _get(
+            "List défis, newest promotion first",
+            _ok("A page of défis.", _ref("DefiPage")),
+            DEFI_PARAMS,
+            ("400", "401"),
+        ),
+        "/defis/{slug}": _get(
+            "One défi with its team",
+            _ok("The défi.", _ref("Defi")),
+            [_path_param("slug")],
+            ("401", "404"),
+        ),
+        "/openapi.json": _get(
+            "This document", _ok("The OpenAPI document.", {"type": "object"})
+        ),
+    }
+
+
+def _components() -> dict:
+    return {
+        "schemas": {
+            "Promotion": PROMOTION,
+            "Member": MEMBER,
+            "MemberPage": _page_of("Member"),
+            "DefiSummary": DEFI_SUMMARY,
+            "TeamMember": TEAM_MEMBER,
+            "Defi": DEFI,
+            "DefiPage": _page_of("DefiSummary"),
+            "Error": ERROR,
+        },
+        "responses": {
+            "BadRequest": _error("A parameter is invalid or unknown."),
+            "Unauthorized": _error("No session, or a missing or revoked token."),
+            "NotFound": _error("No such member or défi."),
+        },
+        "securitySchemes": {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A personal API token (eig_…).",
+            },
+            "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+        },
+    }
+
+
+def openapi_document() -> dict:
+    """The OpenAPI 3.1 document of the read-only members and défis API."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "EIG Link API",
+            "version": "1.0.0",
+            "description": "Read-only access to the members and défis of EIG Link.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+        "paths": _paths(),
+        "components": _components(),
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """The OpenAPI document, for tools and client generators."""
+    return openapi_document()

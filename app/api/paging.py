@@ -1,0 +1,49 @@
+"""Query-string checks and the page envelope shared by the API's lists."""
+
+from collections.abc import Callable
+
+from flask import request
+
+from app.errors import Invalid
+from app.listing import page_number
+
+MAX_PER_PAGE = 100
+# Accepted on every list: paging, and the site-wide language switch.
+COMMON_PARAMS = {"page", "per_page", "lang"}
+
+
+def query_args(filters: set[str]) -> dict[str, str]:
+    """The query string as a dict; Invalid if it names an unknown parameter."""
+    unknown = sorted(set(request.args) - filters - COMMON_PARAMS)
+    if unknown:
+        names = ", ".join(name[:40] for name in unknown[:5])
+        raise Invalid(f"Paramètre inconnu : {names}.")
+    return request.args.to_dict()
+
+
+def per_page_number(default: int) -> int:
+    """The ?per_page= of the request; Invalid unless between 1 and 100."""
+    raw = request.args.get("per_page", "")
+    if not raw:
+        return min(default, MAX_PER_PAGE)
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PER_PAGE:
+        raise Invalid(
+            f"per_page doit être un nombre entre 1 et {MAX_PER_PAGE}, par exemple 20."
+        )
+    return int(raw)
+
+
+def paging(default_per_page: int) -> tuple[int, int]:
+    """(page, per_page) read from the query string."""
+    return page_number(), per_page_number(default_per_page)
+
+
+def page_json(pagination, item_json: Callable) -> dict:
+    """One page of results in the API's list envelope."""
+    return {
+        "items": [item_json(item) for item in pagination.items],
+        "page": pagination.page,
+        "per_page": pagination.per_page,
+        "total": pagination.total,
+        "pages": pagination.pages,
+    }
