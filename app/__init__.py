@@ -9,6 +9,7 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.i18n import compile_translations
 from config import Config
 
 
@@ -22,6 +23,7 @@ def create_app(config: type[Config] | dict = Config) -> Flask:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _default_settings(app)
+    compile_translations(app)  # sets BABEL_TRANSLATION_DIRECTORIES for Babel
     _init_extensions(app)
     _register_blueprints(app)
     _register_templates(app)

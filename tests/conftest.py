@@ -18,8 +18,9 @@ def pytest_report_header(config):
     )
 
 
-def _forget_member(_sender, **_extra):
+def _forget_request_state(_sender, **_extra):
     g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
 
 
 def _reset_schema():
@@ -32,8 +33,9 @@ def app():
     """A fresh app on an empty database (SQLite in memory, or TEST_DATABASE_URL)."""
     app = create_app(TestConfig)
     # Test requests reuse this fixture's app context, so Flask-Login's cached member
-    # (g._login_user) would leak from one request to the next: forget it each time.
-    request_started.connect(_forget_member, app)
+    # (g._login_user) and Flask-Babel's locale would leak from one request to the
+    # next: forget them each time.
+    request_started.connect(_forget_request_state, app)
     with app.app_context():
         _reset_schema()
         yield app

@@ -1,6 +1,7 @@
 """Staff pages: invitations, members, audit log."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,14 +21,15 @@ def staff_only():
     if not current_user.is_authenticated:
         return None  # the app-wide check sends them to the login page
     if not current_user.is_staff:
-        raise NotAllowed("Cette page est réservée à l'équipe du programme.")
+        raise NotAllowed(_("Cette page est réservée à l'équipe du programme."))
     return None
 
 
 def _invitation_form() -> InvitationForm:
     form = InvitationForm()
     promotions = db.session.scalars(select(Promotion).order_by(Promotion.year.desc()))
-    form.promotion_id.choices = [(0, "Aucune")] + [(p.id, p.label) for p in promotions]
+    no_promotion = (0, _("Aucune"))
+    form.promotion_id.choices = [no_promotion] + [(p.id, p.label) for p in promotions]
     return form
 
 
@@ -58,7 +60,14 @@ def invite():
         except Invalid as error:
             flash(error.message, "error")
         else:
-            flash(f"Invitation envoyée à {form.email.data}. Lien : {link}", "success")
+            flash(
+                _(
+                    "Invitation envoyée à %(email)s. Lien : %(link)s",
+                    email=form.email.data,
+                    link=link,
+                ),
+                "success",
+            )
     else:
         for errors in form.errors.values():
             flash(" ".join(errors), "error")
@@ -83,10 +92,11 @@ def set_active(username: str):
     if EmptyForm().validate_on_submit():
         active = request.form.get("active") == "1"
         services.set_active(current_user, member, active)
-        flash(
-            f"{member.display_name} est {'réactivé' if active else 'désactivé'}.",
-            "success",
-        )
+        name = member.display_name
+        if active:
+            flash(_("%(name)s est réactivé.", name=name), "success")
+        else:
+            flash(_("%(name)s est désactivé.", name=name), "success")
     return redirect(url_for("admin.members", page=request.args.get("page", 1)))
 
 
@@ -95,7 +105,7 @@ def set_role(username: str):
     member = services.get_member_by_username(username)
     if EmptyForm().validate_on_submit():
         services.set_role(current_user, member, request.form.get("role", ""))
-        flash(f"Rôle de {member.display_name} changé.", "success")
+        flash(_("Rôle de %(name)s changé.", name=member.display_name), "success")
     return redirect(url_for("admin.members", page=request.args.get("page", 1)))
 
 

@@ -8,6 +8,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, forms, services
@@ -51,7 +52,7 @@ def login():
             form.password.errors.append(error.message)
         else:
             login_user(member, remember=form.remember.data)
-            flash(f"Bienvenue, {member.display_name} !", "success")
+            flash(_("Bienvenue, %(name)s !", name=member.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
@@ -62,7 +63,7 @@ def login():
 def logout():
     services.end_sessions(current_user)
     logout_user()
-    flash("Vous êtes déconnecté.", "info")
+    flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("home.index"))
 
 
@@ -88,7 +89,7 @@ def register(token: str):
         else:
             logout_user()
             login_user(member)
-            flash("Votre compte est créé. Complétez votre profil !", "success")
+            flash(_("Votre compte est créé. Complétez votre profil !"), "success")
             return redirect(url_for("members.edit", username=member.username))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -103,8 +104,10 @@ def reset_request():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         flash(
-            "Si un compte actif utilise cette adresse, un lien de réinitialisation "
-            "vient d'y être envoyé.",
+            _(
+                "Si un compte actif utilise cette adresse, un lien de "
+                "réinitialisation vient d'y être envoyé."
+            ),
             "info",
         )
         return redirect(url_for("auth.login"))
@@ -127,7 +130,7 @@ def reset_password(token: str):
             form.password.errors.append(error.message)
         else:
             logout_user()
-            flash("Mot de passe changé. Connectez-vous avec le nouveau.", "success")
+            flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
@@ -163,7 +166,9 @@ def change_password():
             form.password.errors.append(error.message)
         else:
             login_user(current_user)  # keep this session; the others ended
-            flash("Mot de passe changé. Vos autres sessions sont fermées.", "success")
+            flash(
+                _("Mot de passe changé. Vos autres sessions sont fermées."), "success"
+            )
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form, status=400)
 
@@ -187,5 +192,5 @@ def create_token():
 def revoke_token(token_id: int):
     if forms.EmptyForm().validate_on_submit():
         services.revoke_api_token(current_user, token_id)
-        flash("Jeton révoqué.", "success")
+        flash(_("Jeton révoqué."), "success")
     return redirect(url_for("auth.account"))

@@ -1,27 +1,34 @@
 """Défi forms."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
 class DefiForm(FlaskForm):
-    title = StringField("Titre", validators=[DataRequired(), Length(max=160)])
-    tagline = StringField("Chapeau", validators=[Optional(), Length(max=400)])
-    location = StringField("Lieu", validators=[Optional(), Length(max=120)])
+    title = StringField(_l("Titre"), validators=[DataRequired(), Length(max=160)])
+    tagline = StringField(_l("Chapeau"), validators=[Optional(), Length(max=400)])
+    location = StringField(_l("Lieu"), validators=[Optional(), Length(max=120)])
     description = TextAreaField(
-        "Description",
-        description="Markdown accepté.",
+        _l("Description"),
+        description=_l("Markdown accepté."),
         validators=[Optional(), Length(max=50_000)],
     )
     themes = StringField(
-        "Thématiques", description="Séparées par des virgules.", validators=[Optional()]
+        _l("Thématiques"),
+        description=_l("Séparées par des virgules."),
+        validators=[Optional()],
     )
     expertises = StringField(
-        "Expertises", description="Séparées par des virgules.", validators=[Optional()]
+        _l("Expertises"),
+        description=_l("Séparées par des virgules."),
+        validators=[Optional()],
     )
     repositories = TextAreaField(
-        "Dépôts de code", description="Une adresse par ligne.", validators=[Optional()]
+        _l("Dépôts de code"),
+        description=_l("Une adresse par ligne."),
+        validators=[Optional()],
     )
 
     FIELDS = (
@@ -39,21 +46,21 @@ class DefiForm(FlaskForm):
 
 
 class NewDefiForm(FlaskForm):
-    title = StringField("Titre", validators=[DataRequired(), Length(max=160)])
-    promotion_id = SelectField("Promotion", coerce=int, choices=[])
+    title = StringField(_l("Titre"), validators=[DataRequired(), Length(max=160)])
+    promotion_id = SelectField(_l("Promotion"), coerce=int, choices=[])
     administration = StringField(
-        "Administration porteuse", validators=[DataRequired(), Length(max=300)]
+        _l("Administration porteuse"), validators=[DataRequired(), Length(max=300)]
     )
-    tagline = StringField("Chapeau", validators=[Optional(), Length(max=400)])
+    tagline = StringField(_l("Chapeau"), validators=[Optional(), Length(max=400)])
     description = TextAreaField(
-        "Description", validators=[Optional(), Length(max=50_000)]
+        _l("Description"), validators=[Optional(), Length(max=50_000)]
     )
 
 
 class TeamForm(FlaskForm):
     username = StringField(
-        "Identifiant du membre", validators=[DataRequired(), Length(max=40)]
+        _l("Identifiant du membre"), validators=[DataRequired(), Length(max=40)]
     )
     role = SelectField(
-        "Rôle dans l'équipe", choices=[("eig", "EIG"), ("mentor", "Mentor")]
+        _l("Rôle dans l'équipe"), choices=[("eig", "EIG"), ("mentor", "Mentor")]
     )

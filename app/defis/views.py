@@ -1,6 +1,7 @@
 """Défi list and pages."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import EmptyForm
@@ -70,7 +71,7 @@ def edit(slug: str):
     defi = _defi_or_404(slug)
     if not services.can_edit_defi(current_user, defi):
         raise NotAllowed(
-            "Seuls l'équipe du défi et l'équipe du programme peuvent le modifier."
+            _("Seuls l'équipe du défi et l'équipe du programme peuvent le modifier.")
         )
     form = DefiForm(obj=defi)
     if request.method == "GET":
@@ -83,7 +84,7 @@ def edit(slug: str):
         except Invalid as error:
             flash(error.message, "error")
         else:
-            flash("Défi enregistré.", "success")
+            flash(_("Défi enregistré."), "success")
             return redirect(url_for("defis.detail", slug=defi.slug))
     return render_template(
         "defis/edit.html",
@@ -101,10 +102,13 @@ def add_team_member(slug: str):
     if form.validate_on_submit():
         member = members.get_member(form.username.data.strip())
         if member is None:
-            flash("Aucun membre n'a cet identifiant.", "error")
+            flash(_("Aucun membre n'a cet identifiant."), "error")
         else:
             services.set_team_member(current_user, defi, member, form.role.data)
-            flash(f"{member.display_name} fait partie de l'équipe.", "success")
+            flash(
+                _("%(name)s fait partie de l'équipe.", name=member.display_name),
+                "success",
+            )
     return redirect(url_for("defis.edit", slug=slug))
 
 
@@ -116,14 +120,17 @@ def remove_team_member(slug: str, username: str):
         abort(404)
     if EmptyForm().validate_on_submit():
         services.remove_team_member(current_user, defi, member)
-        flash(f"{member.display_name} ne fait plus partie de l'équipe.", "success")
+        flash(
+            _("%(name)s ne fait plus partie de l'équipe.", name=member.display_name),
+            "success",
+        )
     return redirect(url_for("defis.edit", slug=slug))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     if not current_user.is_staff:
-        raise NotAllowed("Seule l'équipe du programme peut créer un défi.")
+        raise NotAllowed(_("Seule l'équipe du programme peut créer un défi."))
     form = NewDefiForm()
     form.promotion_id.choices = [
         (p.id, f"{p.label} ({p.year})") for p in services.filter_options()["promotions"]
@@ -141,7 +148,7 @@ def create():
         except Invalid as error:
             flash(error.message, "error")
         else:
-            flash("Défi créé.", "success")
+            flash(_("Défi créé."), "success")
             return redirect(url_for("defis.detail", slug=defi.slug))
     return render_template("defis/new.html", form=form), (
         400 if form.is_submitted() else 200

@@ -1,6 +1,7 @@
 """The directory and member profiles."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.defis import services as defis
@@ -62,7 +63,7 @@ def edit(username: str):
     if member is None:
         abort(404)
     if not services.can_edit_member(current_user, member):
-        raise NotAllowed("Vous ne pouvez modifier que votre propre profil.")
+        raise NotAllowed(_("Vous ne pouvez modifier que votre propre profil."))
     form = ProfileForm(obj=member)
     if request.method == "GET":
         form.skills.data = ", ".join(skill.name for skill in member.skills)
@@ -72,7 +73,7 @@ def edit(username: str):
         except Invalid as error:
             flash(error.message, "error")
         else:
-            flash("Profil enregistré.", "success")
+            flash(_("Profil enregistré."), "success")
             return redirect(url_for("members.detail", username=member.username))
     status = 400 if form.is_submitted() else 200
     return render_template(
