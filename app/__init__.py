@@ -97,6 +97,18 @@ def _init_extensions(app: Flask) -> None:
         parallelism=app.config["ARGON2_PARALLELISM"],
     )
     app.extensions["eig_mailer"] = mail.Mailer.from_config(app.config)
+    _init_search(app)
+
+
+def _init_search(app: Flask) -> None:
+    """Open the index and keep it in step with every commit, from any writer."""
+    from app.search import sync
+    from app.search.engine import init_search
+
+    init_search(app)
+    sync.install()
+    with app.app_context():
+        sync.replay_at_start()
 
 
 def _select_locale() -> str:
@@ -121,12 +133,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.home import views as _home_views  # noqa: F401
     from app.members import bp as members_bp
     from app.members import views as _members_views  # noqa: F401
+    from app.search import bp as search_bp
+    from app.search import views as _search_views  # noqa: F401
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(members_bp, url_prefix="/members")
     app.register_blueprint(defis_bp, url_prefix="/defis")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(search_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

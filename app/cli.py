@@ -12,7 +12,14 @@ from app.extensions import db
 
 
 def register(app: Flask) -> None:
-    for command in (seed_defis, seed_demo, create_admin, invite, promote_alumni):
+    for command in (
+        seed_defis,
+        seed_demo,
+        create_admin,
+        invite,
+        promote_alumni,
+        reindex,
+    ):
         app.cli.add_command(command)
 
 
@@ -113,3 +120,20 @@ def promote_alumni(year: int) -> None:
 
     changed = promote(year)
     click.echo(f"{changed} EIG de {year} sont maintenant alumni.")
+
+
+@click.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from the database."""
+    from sqlalchemy import func
+
+    from app.defis.models import Defi
+    from app.members.models import Member
+    from app.search.services import rebuild
+
+    total = sum(
+        db.session.scalar(select(func.count(m.id))) or 0 for m in (Member, Defi)
+    )
+    with click.progressbar(length=total, label="Indexation") as bar:
+        done = rebuild(progress=bar.update)
+    click.echo(f"Index reconstruit : {done} documents.")

@@ -12,6 +12,7 @@ from app.defis.models import (
     defi_themes,
 )
 from app.members.models import Member, Skill, member_promotions, member_skills
+from app.search.models import SearchOutbox
 
 __all__ = [
     "Administration",
@@ -22,6 +23,7 @@ __all__ = [
     "Invitation",
     "Member",
     "Promotion",
+    "SearchOutbox",
     "Skill",
     "Theme",
     "defi_expertises",

@@ -8,6 +8,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app.extensions import db
+from app.search.models import include_in_migrations
 
 
 def test_migrations_build_the_models_schema(app):
@@ -16,7 +17,9 @@ def test_migrations_build_the_models_schema(app):
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     upgrade()
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection)
+        context = MigrationContext.configure(
+            connection, opts={"include_name": include_in_migrations}
+        )
         differences = compare_metadata(context, db.metadata)
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))

@@ -80,6 +80,38 @@ DEFI = {
     "description": "A défi with its team of active members, EIG first.",
     "allOf": [_ref("DefiSummary"), _object({"team": _array(_ref("TeamMember"))})],
 }
+KIND = {"type": "string", "enum": ["member", "defi", "resource", "message"]}
+SEARCH_HIT = _object(
+    {
+        "type": KIND,
+        "id": {"type": "integer"},
+        "title": STRING,
+        "url": {"type": "string", "description": "Path of the item's page."},
+        "snippet": {
+            "type": "string",
+            "description": "Escaped HTML; matched words are inside <mark>…</mark>.",
+        },
+        "score": {"type": "number", "description": "Relevance; higher is better."},
+    }
+)
+COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
+SEARCH_RESULTS = _object(
+    {
+        "query": STRING,
+        "total": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Matches over all pages (may be an estimate).",
+        },
+        "results": _array(_ref("SearchHit")),
+        "facets": {
+            "type": "object",
+            "description": "Counts per value of kind, promotion, skill and tag.",
+            "additionalProperties": COUNTS,
+        },
+    }
+)
+SUGGESTION = _object({"type": KIND, "title": STRING, "url": STRING})
 ERROR = _object(
     {
         "error": _object(
@@ -146,6 +178,16 @@ DEFI_PARAMS = [
     *PAGING,
 ]
 
+SEARCH_PARAMS = [
+    _query("q", 'Words to find (500 characters at most); "a phrase", -excluded.'),
+    _query("type", "Only this kind of result.", KIND),
+    _query("promotion", "Year of a promotion, e.g. 2019."),
+    _query("skill", "A skill or expertise name."),
+    _query("tag", "A theme or resource tag."),
+    _query("role", "Member role.", MEMBER["properties"]["role"]),
+    *PAGING,
+]
+
 
 def _error(description: str) -> dict:
     content = {"application/json": {"schema": _ref("Error")}}
@@ -204,6 +246,18 @@ def _paths() -> dict:
             [_path_param("slug")],
             ("401", "404"),
         ),
+        "/search": _get(
+            "Search members, défis, resources and messages",
+            _ok("A page of results, best first.", _ref("SearchResults")),
+            SEARCH_PARAMS,
+            ("400", "401"),
+        ),
+        "/search/suggest": _get(
+            "Titles suggested as the member types (at most 8)",
+            _ok("Suggestions, best first.", _array(_ref("Suggestion"))),
+            [_query("q", "What the member has typed so far.")],
+            ("400", "401"),
+        ),
         "/openapi.json": _get(
             "This document", _ok("The OpenAPI document.", {"type": "object"})
         ),
@@ -220,6 +274,9 @@ def _components() -> dict:
             "TeamMember": TEAM_MEMBER,
             "Defi": DEFI,
             "DefiPage": _page_of("DefiSummary"),
+            "SearchHit": SEARCH_HIT,
+            "SearchResults": SEARCH_RESULTS,
+            "Suggestion": SUGGESTION,
             "Error": ERROR,
         },
         "responses": {
@@ -239,13 +296,13 @@ def _components() -> dict:
 
 
 def openapi_document() -> dict:
-    """The OpenAPI 3.1 document of the read-only members and défis API."""
+    """The OpenAPI 3.1 document of the read-only members, défis and search API."""
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "EIG Link API",
             "version": "1.0.0",
-            "description": "Read-only access to the members and défis of EIG Link.",
+            "description": "Read-only access to the members, défis and search.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],

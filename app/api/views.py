@@ -1,3 +1,8 @@
 """The JSON API: importing this module attaches every route to the blueprint."""
 
-from app.api import defis, members, openapi  # noqa: F401  (routes register on import)
+from app.api import (  # noqa: F401  (routes register on import)
+    defis,
+    members,
+    openapi,
+    search,
+)

@@ -1,0 +1,88 @@
+"""Models to search documents: the only module that knows both."""
+
+from app.defis.models import Defi
+from app.members.models import Member
+from search_index import Document
+
+
+def _clamp(value: float) -> float:
+    return max(0.5, min(2.0, value))
+
+
+def member_document(member: Member) -> Document | None:
+    """A member's profile as a document; None when it must not be found."""
+    if not member.active:
+        return None
+    defis = [f"{m.defi.title} ({m.role_label})" for m in member.defi_memberships]
+    promotions = [p.label for p in member.promotions]
+    body = " · ".join(
+        part
+        for part in (
+            member.headline,
+            member.city,
+            member.role_label,
+            *promotions,
+            *defis,
+            member.bio,
+        )
+        if part
+    )
+    richness = 0.9 + 0.05 * min(len(member.skills), 4) + (0.1 if member.bio else 0)
+    return Document(
+        kind="member",
+        id=member.id,
+        title=member.display_name,
+        body=body,
+        tags=[s.name for s in member.skills],
+        url=f"/members/{member.username}",
+        facets={
+            "promotion": sorted({str(p.year) for p in member.promotions}),
+            "skill": [s.name for s in member.skills],
+            "role": [member.role],
+        },
+        boost=_clamp(richness),
+        updated_at=member.updated_at,
+    )
+
+
+def defi_document(defi: Defi) -> Document:
+    """A défi page as a document."""
+    figures = [
+        f"{f.get('amount', '')} {f.get('description', '')}"
+        for f in defi.key_figures or []
+    ]
+    outputs = [
+        f"{r.get('title', '')} {r.get('description', '')}"
+        for r in defi.realisations or []
+    ]
+    body = "\n".join(
+        part
+        for part in (
+            defi.tagline,
+            defi.administration.name,
+            defi.establishment or "",
+            defi.location,
+            defi.description or "",
+            *figures,
+            *outputs,
+            *(defi.aliases or []),
+        )
+        if part
+    )
+    recency = 0.95 + 0.01 * max(0, min(defi.year - 2017, 8))
+    richness = 0.1 if defi.description else 0.0
+    return Document(
+        kind="defi",
+        id=defi.id,
+        title=defi.title,
+        body=body,
+        tags=[t.name for t in defi.themes] + [s.name for s in defi.expertises],
+        url=f"/defis/{defi.slug}",
+        facets={
+            "promotion": [str(defi.year)],
+            "tag": [t.name for t in defi.themes],
+            "skill": [s.name for s in defi.expertises],
+        },
+        boost=_clamp(recency + richness),
+        updated_at=defi.updated_at,
+    )

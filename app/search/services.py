@@ -1,0 +1,203 @@
+"""Search for members: one box over everything, and "who knows X"."""
+
+from dataclasses import dataclass, field, replace
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.defis.models import Defi, DefiMembership
+from app.errors import Invalid
+from app.extensions import db
+from app.members.models import Member
+from app.text import fold
+from search_index import PUBLIC, Hit, Page, Query, SearchIndex
+from search_index.query import parse
+
+SEARCH_KINDS = ("member", "defi", "resource", "message")
+KIND_LABELS = {
+    "member": "Membres",
+    "defi": "Défis",
+    "resource": "Ressources",
+    "message": "Messages",
+}
+FILTERS = ("promotion", "skill", "tag", "role")
+FACETS = ("kind", "promotion", "skill", "tag")
+MAX_QUERY_LENGTH = 500
+MAX_PAGE = 500
+
+
+@dataclass
+class PersonMatch:
+    member: Member
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def index() -> SearchIndex:
+    """The index searches go to (the database fallback while it is missing)."""
+    return current_app.extensions["search"].current()
+
+
+def index_status() -> str:
+    """ "ok", or "fallback" while answering from the database."""
+    return current_app.extensions["search"].status
+
+
+def access_keys(viewer: Member) -> tuple[str, ...]:
+    """What the viewer may see: public items (private channels come with channels)."""
+    return (PUBLIC,)
+
+
+def _check(text: str, kind: str, filters: dict[str, str], page: int) -> None:
+    if len(text) > MAX_QUERY_LENGTH:
+        raise Invalid(
+            f"La recherche est trop longue ({MAX_QUERY_LENGTH} caractères au plus)."
+        )
+    if kind and kind not in SEARCH_KINDS:
+        raise Invalid(f"Type de résultat inconnu : {kind[:40]}.")
+    unknown = sorted(set(filters) - set(FILTERS))
+    if unknown:
+        raise Invalid(
+            "Filtre inconnu : " + ", ".join(name[:40] for name in unknown) + "."
+        )
+    if not 1 <= page <= MAX_PAGE:
+        raise Invalid("Numéro de page invalide.")
+
+
+def search(
+    viewer: Member,
+    text: str,
+    *,
+    kind: str = "",
+    filters: dict[str, str] | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
+    """One page of results the viewer may see, with counts per type and facet."""
+    text = (text or "").strip()
+    filters = {name: value for name, value in (filters or {}).items() if value}
+    _check(text, kind, filters, page)
+    query = Query(
+        text,
+        kinds=(kind,) if kind else (),
+        filters=filters,
+        access=access_keys(viewer),
+        page=page,
+        per_page=per_page,
+        facets=FACETS,
+    )
+    if parse(text).empty:
+        return Page([], 0, page, per_page, {name: {} for name in FACETS})
+    result = index().search(query)
+    if kind:  # the type tabs count every type, not just the one shown
+        every_kind = index().search(
+            replace(query, kinds=(), page=1, per_page=1, facets=("kind",))
+        )
+        result = replace(
+            result, facets={**result.facets, "kind": every_kind.facets["kind"]}
+        )
+    return result
+
+
+def suggest(viewer: Member, text: str, limit: int = 8) -> list[Hit]:
+    """Titles to suggest while the viewer types."""
+    text = (text or "")[:200]
+    if parse(text).empty:
+        return []
+    return index().suggest(text, access=access_keys(viewer), limit=limit)
+
+
+# Who knows X ---------------------------------------------------------------
+
+
+def _normalised(hits: list[Hit]) -> dict[int, float]:
+    top = max((hit.score for hit in hits), default=0.0) or 1.0
+    return {hit.id: hit.score / top for hit in hits}
+
+
+def _skill_reasons(member: Member, words: set[str]) -> list[str]:
+    skills = [s.name for s in member.skills if words & set(fold(s.name).split())]
+    return [f"compétence : {name}" for name in skills]
+
+
+def who_knows(viewer: Member, topic: str, limit: int = 20) -> list[PersonMatch]:
+    """Members ranked for a topic by their skills, profile and défis, with reasons."""
+    topic = (topic or "").strip()
+    _check(topic, "", {}, 1)
+    parsed = parse(topic)
+    if parsed.empty:
+        return []
+    access = access_keys(viewer)
+    people = index().search(Query(topic, kinds=("member",), access=access, per_page=50))
+    defis = index().search(Query(topic, kinds=("defi",), access=access, per_page=30))
+    scores = _normalised(people.hits)
+    defi_scores = _normalised(defis.hits)
+    teams = _teams(list(defi_scores))
+    for defi_id, members in teams.items():
+        for member_id in members:
+            scores[member_id] = scores.get(member_id, 0.0) + 0.6 * defi_scores[defi_id]
+    return _explain(
+        scores,
+        teams,
+        {h.id: h.title for h in defis.hits},
+        {fold(w) for w in parsed.words},
+        limit,
+    )
+
+
+def _teams(defi_ids: list[int]) -> dict[int, list[int]]:
+    rows = db.session.execute(
+        select(DefiMembership.defi_id, DefiMembership.member_id).where(
+            DefiMembership.defi_id.in_(defi_ids)
+        )
+    )
+    teams: dict[int, list[int]] = {}
+    for row in rows:
+        teams.setdefault(row.defi_id, []).append(row.member_id)
+    return teams
+
+
+def _explain(
+    scores: dict[int, float],
+    teams: dict[int, list[int]],
+    defi_titles: dict[int, str],
+    words: set[str],
+    limit: int,
+) -> list[PersonMatch]:
+    best = sorted(scores, key=scores.get, reverse=True)[: limit * 2]
+    members = db.session.scalars(
+        select(Member)
+        .where(Member.id.in_(best), Member.active.is_(True))
+        .options(selectinload(Member.skills))
+    )
+    matches = []
+    for member in members:
+        reasons = _skill_reasons(member, words)
+        reasons += [
+            f"défi : {defi_titles[d]}" for d, team in teams.items() if member.id in team
+        ]
+        matches.append(PersonMatch(member, scores[member.id], reasons or ["profil"]))
+    matches.sort(key=lambda m: (-m.score, m.member.display_name))
+    return matches[:limit]
+
+
+def rebuild(progress=None) -> int:
+    """Rebuild the whole index from the database; returns how many documents."""
+    from app.search.sync import apply
+    from search_index import open_index
+
+    state = current_app.extensions["search"]
+    target = open_index(state.url) if state.fallback else state.index
+    target.clear()
+    done = 0
+    for kind, model in (("member", Member), ("defi", Defi)):
+        ids = list(db.session.scalars(select(model.id).order_by(model.id)))
+        for start in range(0, len(ids), 200):
+            batch = set(ids[start : start + 200])
+            apply(db.session, target, kind, batch)
+            done += len(batch)
+            if progress:
+                progress(len(batch))
+    state.index, state.fallback = target, False
+    return done

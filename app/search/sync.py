@@ -1,0 +1,142 @@
+"""Keep the index in step with the database, from every writer.
+
+A flush writes outbox rows in the same transaction as the change (so a rollback
+leaves nothing behind); after the commit the rows are turned into index updates.
+A process that stops in between leaves its rows, replayed by the next commit or
+at start-up.
+"""
+
+import logging
+from itertools import chain
+
+from flask import current_app
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload
+
+from app.defis.models import Defi, DefiMembership
+from app.extensions import db
+from app.members.models import Member
+from app.search.documents import defi_document, member_document
+from app.search.models import SearchOutbox
+from app.timeutil import utcnow
+from search_index import SearchError, SearchIndex
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+def changed_keys(session) -> set[tuple[str, int]]:
+    """The (kind, id) of every indexed object this flush touched."""
+    keys: set[tuple[str, int]] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Member):
+            keys.add(("member", obj.id))
+        elif isinstance(obj, Defi):
+            keys.add(("defi", obj.id))
+        elif isinstance(obj, DefiMembership):
+            keys |= {("member", obj.member_id), ("defi", obj.defi_id)}
+    return {(kind, id_) for kind, id_ in keys if id_ is not None}
+
+
+def _record(session, _flush_context) -> None:
+    keys = changed_keys(session)
+    if not keys:
+        return
+    rows = [{"kind": k, "object_id": i, "created_at": utcnow()} for k, i in keys]
+    session.connection().execute(insert(SearchOutbox.__table__), rows)
+    session.info["search_pending"] = True
+
+
+def _after_commit(session) -> None:
+    if session.info.pop("search_pending", False):
+        process_outbox()
+
+
+def _after_rollback(session, _previous_transaction) -> None:
+    session.info.pop("search_pending", None)
+
+
+def install() -> None:
+    """Listen to the app's session (once per process)."""
+    if not event.contains(db.session, "after_flush", _record):
+        event.listen(db.session, "after_flush", _record)
+        event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_soft_rollback", _after_rollback)
+
+
+def _load(session: Session, kind: str, ids: set[int]) -> dict[int, object]:
+    if kind == "member":
+        stmt = (
+            select(Member)
+            .where(Member.id.in_(ids))
+            .options(
+                selectinload(Member.skills),
+                selectinload(Member.promotions),
+                selectinload(Member.defi_memberships).selectinload(DefiMembership.defi),
+            )
+        )
+    else:
+        stmt = (
+            select(Defi)
+            .where(Defi.id.in_(ids))
+            .options(
+                selectinload(Defi.administration),
+                selectinload(Defi.themes),
+                selectinload(Defi.expertises),
+            )
+        )
+    return {obj.id: obj for obj in session.scalars(stmt)}
+
+
+def apply(session: Session, index: SearchIndex, kind: str, ids: set[int]) -> None:
+    """Refresh these documents from the database: upsert the living, drop the rest."""
+    objects = _load(session, kind, ids)
+    build = member_document if kind == "member" else defi_document
+    docs = [doc for obj in objects.values() if (doc := build(obj)) is not None]
+    index.add(docs)
+    index.remove(kind, ids - {doc.id for doc in docs})
+
+
+def _affected(session: Session, rows: list[SearchOutbox]) -> dict[str, set[int]]:
+    """The documents to refresh: a défi's team shows its title in their profiles."""
+    defis = {r.object_id for r in rows if r.kind == "defi"}
+    members = {r.object_id for r in rows if r.kind == "member"}
+    if defis:
+        members |= set(
+            session.scalars(
+                select(DefiMembership.member_id).where(
+                    DefiMembership.defi_id.in_(defis)
+                )
+            )
+        )
+    return {kind: ids for kind, ids in (("member", members), ("defi", defis)) if ids}
+
+
+def process_outbox() -> int:
+    """Apply pending outbox rows to the index; returns how many were applied."""
+    index = current_app.extensions["search"].index
+    done = 0
+    with Session(db.engine) as session:
+        while rows := session.scalars(
+            select(SearchOutbox).order_by(SearchOutbox.id).limit(BATCH)
+        ).all():
+            try:
+                for kind, ids in _affected(session, rows).items():
+                    apply(session, index, kind, ids)
+            except SearchError:
+                log.exception("Search index update failed; will retry later")
+                return done
+            ids = [r.id for r in rows]
+            session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
+            session.commit()
+            done += len(rows)
+    return done
+
+
+def replay_at_start() -> None:
+    """Apply what a stopped process left in the outbox (if the schema exists)."""
+    try:
+        process_outbox()
+    except SQLAlchemyError:
+        log.info("Search outbox not replayed (database not migrated yet?)")

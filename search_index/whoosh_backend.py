@@ -1,0 +1,722 @@
+"""Whoosh backend: "whoosh:PATH" on disk (one host) and "memory:" (tests).
+
+Whoosh keeps one writer at a time: writes take a lock per directory inside the
+process and Whoosh's file lock (waiting for it) across processes. Searches reuse
+pooled searchers until the index changes, filter by cached per-segment document
+sets, and count matches exactly up to COUNT_CAP, then estimate.
+"""
+
+import gc
+import html
+import re
+import threading
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from functools import lru_cache
+from functools import partial as bind
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage, RamStorage, Storage
+from whoosh.index import FileIndex
+from whoosh.lang import stopwords_for_language
+from whoosh.searching import Searcher
+from whoosh.support.charset import accent_map
+from whoosh.writing import CLEAR, IndexWriter
+
+from search_index.base import PUBLIC, Document, Hit, Page, Query, SearchError, register
+from search_index.query import ParsedQuery, parse
+
+# Whoosh's French list lacks a few very common words ("les" would stem to "le").
+STOP_WORDS = frozenset(stopwords_for_language("fr")) | {
+    "les", "cette", "cet", "ils", "elles", "leurs", "sans", "sous", "très", "plus",
+}  # fmt: skip
+# LanguageAnalyzer("fr") with accents folded *before* the stemmer, so that "défi"
+# and "defi", "réfugiés" and "REFUGIES" give the same stem (as unaccent + french
+# does in PostgreSQL); \w+ splits words exactly like search_index.query.
+STEMMED: Analyzer = (
+    RegexTokenizer(r"\w+")
+    | LowercaseFilter()
+    | StopFilter(stoplist=STOP_WORDS, minsize=2)
+    | CharsetFilter(accent_map)
+    | StemFilter(lang="fr")
+)
+EXACT: Analyzer = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
+
+TITLE_BOOST, TAGS_BOOST, BODY_BOOST = 4.0, 2.0, 1.0
+EXPANSION_BOOST = 0.3
+# The best matches holding the words as a phrase move up (scores x PHRASE_FACTOR).
+PHRASE_FACTOR, RERANK_WINDOW = 1.5, 50
+PREFIX_MIN, SUGGEST_PREFIX_MIN, MAX_EXPANSIONS = 3, 2, 10
+COUNT_CAP = 2000  # beyond this many matches, totals and facets are estimates
+SNIPPET_CHARS, SNIPPET_BEFORE = 200, 60
+WRITE_TIMEOUT = 120.0
+FACET_PREFIX = "facet_"
+CREATE_LOCK = "CREATELOCK"
+
+
+def make_schema() -> Schema:
+    """The index layout: stemmed fields to rank, folded ones to complete words."""
+    schema = Schema(
+        key=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        id=STORED(),
+        url=STORED(),
+        title=TEXT(analyzer=STEMMED, stored=True),
+        tags=TEXT(analyzer=STEMMED),
+        body=TEXT(analyzer=STEMMED, stored=True),
+        exact=TEXT(analyzer=EXACT, phrase=False),
+        title_exact=TEXT(analyzer=EXACT, phrase=False),
+        access=KEYWORD(),
+    )
+    schema.add(FACET_PREFIX + "*", KEYWORD(), glob=True)
+    return schema
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str | None:
+    """The indexed form of one word, or None for a stop word."""
+    tokens = [t.text for t in STEMMED(word)]
+    return tokens[0] if tokens else None
+
+
+@lru_cache(maxsize=50_000)
+def folded(word: str) -> str:
+    """Lower-cased, accents stripped, not stemmed: "Défis" -> "defis"."""
+    return "".join(t.text for t in EXACT(word))
+
+
+FOLDED_STOP_WORDS = frozenset(folded(word) for word in STOP_WORDS)
+
+
+def is_stop_word(word: str) -> bool:
+    """Words too common to search for: "le", "de", "les", "été"..."""
+    return word.casefold() in STOP_WORDS or folded(word) in FOLDED_STOP_WORDS
+
+
+def facet_field(name: str) -> str:
+    return FACET_PREFIX + re.sub(r"\W", "_", name)
+
+
+def _values(values: Iterable[str]) -> list[str]:
+    return sorted({v for v in values if v})
+
+
+def document_fields(doc: Document) -> dict[str, Any]:
+    """The Whoosh fields of one document."""
+    tags = "\n".join(doc.tags)
+    fields: dict[str, Any] = {
+        "key": doc.key,
+        "kind": doc.kind,
+        "id": doc.id,
+        "url": doc.url,
+        "title": doc.title,
+        "tags": tags,
+        "body": doc.body,
+        "exact": "\n".join((doc.title, tags, doc.body)),
+        "title_exact": doc.title,
+        "access": _values(doc.access),
+        "_boost": min(2.0, max(0.5, doc.boost)),
+    }
+    for name, values in doc.facets.items():
+        fields[facet_field(name)] = _values(values)
+    fields[facet_field("kind")] = [doc.kind]
+    return fields
+
+
+# Queries -------------------------------------------------------------------
+
+
+@dataclass
+class Compiled:
+    """A user query turned into Whoosh queries, with what to highlight."""
+
+    query: wq.Query  # what the words match, before filters
+    filters: wq.Query  # kinds, facet values and access: never scored
+    stems: set[str] = field(default_factory=set)
+    exact: set[str] = field(default_factory=set)
+    phrase: re.Pattern[str] | None = None  # the typed words in a row
+
+
+def _expansions(reader: Any, fieldname: str, word: str, partial: bool) -> list[str]:
+    """Indexed words this word may stand for: completions, or near spellings of
+    a word the index does not hold."""
+    found: set[str] = set()
+    if partial:
+        prefix = reader.expand_prefix(fieldname, word)
+        found.update(
+            b.decode("utf-8") for _, b in zip(range(400), prefix, strict=False)
+        )
+    distance = 0 if len(word) < 5 else 1 if len(word) < 8 else 2
+    if distance and not reader.doc_frequency(fieldname, word):
+        found.update(reader.terms_within(fieldname, word, distance, prefix=1))
+    found.discard(word)
+    best = sorted(found, key=lambda t: -reader.doc_frequency(fieldname, t))
+    return best[:MAX_EXPANSIONS]
+
+
+def _stem_terms(token: str) -> list[wq.Query]:
+    return [
+        wq.Term("title", token, boost=TITLE_BOOST),
+        wq.Term("tags", token, boost=TAGS_BOOST),
+        wq.Term("body", token, boost=BODY_BOOST),
+    ]
+
+
+def _word_query(
+    reader: Any, word: str, partial: bool, out: Compiled
+) -> wq.Query | None:
+    token, exact = stem(word), folded(word)
+    if is_stop_word(word) or not exact:
+        return None
+    out.exact.add(exact)
+    if token is None:  # one character, e.g. a digit: only as written
+        return wq.Term("exact", exact)
+    out.stems.add(token)
+    clauses = _stem_terms(token)  # accents are folded before stemming: no exact
+    expanded = _expansions(reader, "exact", exact, partial and len(exact) >= PREFIX_MIN)
+    out.exact.update(expanded)
+    clauses += [wq.Term("exact", t, boost=EXPANSION_BOOST) for t in expanded]
+    return wq.Or(clauses)
+
+
+def _phrase_query(words: Sequence[str]) -> wq.Query | None:
+    """A quoted phrase: its words in a row in the title, tags or body."""
+    tokens = [t for t in map(stem, words) if t]
+    if not tokens:
+        return None
+    if len(tokens) == 1:
+        return wq.Or(_stem_terms(tokens[0]))
+    return wq.Or(
+        [
+            wq.Phrase("title", tokens, boost=TITLE_BOOST),
+            wq.Phrase("tags", tokens, boost=TAGS_BOOST),
+            wq.Phrase("body", tokens, boost=BODY_BOOST),
+        ]
+    )
+
+
+def _filters(query: Query) -> wq.Query:
+    """Kinds, facet values and access, applied as a filter (never scored)."""
+    keys = _values(query.access)
+    clauses: list[wq.Query] = [wq.Or([wq.Term("access", k) for k in keys])]
+    if query.kinds:
+        clauses.append(wq.Or([wq.Term("kind", k) for k in query.kinds]))
+    for name, value in sorted(query.filters.items()):
+        clauses.append(wq.Term(facet_field(name), value))
+    return wq.And(clauses)
+
+
+def _excluded(parsed: ParsedQuery) -> wq.Query | None:
+    clauses: list[wq.Query] = []
+    for word in parsed.excluded:
+        token = stem(word)
+        if token:
+            clauses += [*_stem_terms(token), wq.Term("exact", folded(word))]
+    return wq.Or(clauses) if clauses else None
+
+
+def compile_query(reader: Any, parsed: ParsedQuery, query: Query) -> Compiled | None:
+    """The Whoosh query for a parsed user query; None when nothing can match."""
+    out = Compiled(wq.NullQuery, wq.NullQuery)
+    required: list[wq.Query] = []
+    for i, word in enumerate(parsed.words):
+        partial = parsed.partial is not None and i == len(parsed.words) - 1
+        required.append(_word_query(reader, word, partial, out) or wq.NullQuery)
+    for phrase in parsed.phrases:
+        out.stems.update(t for t in map(stem, phrase) if t)
+        required.append(_phrase_query(phrase) or wq.NullQuery)
+    required = [q for q in required if q is not wq.NullQuery]
+    if not required or not query.access:
+        return None
+    matching: wq.Query = wq.And(required)
+    excluded = _excluded(parsed)
+    if excluded is not None:
+        matching = wq.AndNot(matching, excluded)
+    out.query, out.filters = matching, _filters(query)
+    full_words = parsed.words[:-1] if parsed.partial else parsed.words
+    stems = tuple(t for w in full_words if not is_stop_word(w) and (t := stem(w)))
+    out.phrase = phrase_pattern(stems) if len(stems) > 1 else None
+    return out
+
+
+ACCENTS = str.maketrans(accent_map)
+_STOPS = "|".join(sorted(FOLDED_STOP_WORDS, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1024)
+def phrase_pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
+    """Finds the stems in a row in folded text, stop words allowed between."""
+    between = rf"(?:\W+(?:{_STOPS})\b)*\W+"
+    return re.compile(r"\b" + between.join(re.escape(s) + r"\w*" for s in stems))
+
+
+def rerank(hits: list[tuple[dict[str, Any], float]], phrase: re.Pattern[str]) -> None:
+    """Move up, among the first RERANK_WINDOW, the hits that hold the phrase."""
+    window = hits[:RERANK_WINDOW]
+    for i, (stored, score) in enumerate(window):
+        text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+        if phrase.search(text.lower().translate(ACCENTS)):
+            window[i] = (stored, score * PHRASE_FACTOR)
+    window.sort(key=lambda hit: -hit[1])
+    hits[:RERANK_WINDOW] = window
+
+
+def compile_suggest(
+    reader: Any, text: str, access: Sequence[str], kinds: Sequence[str]
+) -> Compiled | None:
+    """Titles matching every typed word, the last one as a prefix."""
+    parsed = parse(text)
+    out = Compiled(wq.NullQuery, wq.NullQuery)
+    clauses: list[wq.Query] = []
+    for i, word in enumerate(parsed.words):
+        token, exact = stem(word), folded(word)
+        if token is None or not exact:
+            continue
+        partial = parsed.partial is not None and i == len(parsed.words) - 1
+        long_enough = partial and len(exact) >= SUGGEST_PREFIX_MIN
+        expanded = _expansions(reader, "title_exact", exact, long_enough)
+        out.stems.add(token)
+        out.exact.update([exact, *expanded])
+        terms = [wq.Term("title", token), wq.Term("title_exact", exact)]
+        terms += [wq.Term("title_exact", t, boost=EXPANSION_BOOST) for t in expanded]
+        clauses.append(wq.Or(terms))
+    if not clauses or not access:
+        return None
+    out.query = wq.And(clauses)
+    out.filters = _filters(Query("", kinds=kinds, access=access))
+    return out
+
+
+# Snippets ------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+")
+
+
+def _is_match(word: str, marks: Compiled) -> bool:
+    exact = folded(word)
+    if exact in marks.exact:
+        return True
+    token = stem(word)
+    return token is not None and token in marks.stems
+
+
+def _first_match(text: str, marks: Compiled) -> int | None:
+    for token in _TOKEN.finditer(text):
+        if _is_match(token.group(), marks):
+            return token.start()
+    return None
+
+
+def highlight(text: str, marks: Compiled) -> str:
+    """Escaped text with <mark> around the words the query matched."""
+    parts: list[str] = []
+    last = 0
+    for token in _TOKEN.finditer(text):
+        if _is_match(token.group(), marks):
+            parts.append(html.escape(text[last : token.start()]))
+            parts.append(f"<mark>{html.escape(token.group())}</mark>")
+            last = token.end()
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
+
+
+def _window(text: str, start: int) -> tuple[str, bool, bool]:
+    begin = max(0, start - SNIPPET_BEFORE)
+    if begin:
+        space = text.find(" ", begin, start)
+        begin = space + 1 if space != -1 else begin
+    end = min(len(text), begin + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > start else end
+    return text[begin:end], begin > 0, end < len(text)
+
+
+def snippet(title: str, body: str, marks: Compiled) -> str:
+    """~200 characters around the first match in the body, else the title."""
+    start = _first_match(body, marks)
+    if start is None:
+        if _first_match(title, marks) is not None or not body:
+            return highlight(title, marks)
+        start = 0
+    text, cut_before, cut_after = _window(body, start)
+    return (
+        ("…" if cut_before else "")
+        + highlight(text, marks)
+        + ("…" if cut_after else "")
+    )
+
+
+# Facets and totals -----------------------------------------------------------
+
+
+class SegmentCache:
+    """Per-segment data, kept while segments live (a segment never changes)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str], build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = build()
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+        return value
+
+
+def _segments(searcher: Searcher) -> list[tuple[Searcher, int, str]]:
+    """(searcher, first docnum, segment id) for each segment of the index."""
+    found = []
+    for sub, offset in searcher.leaf_searchers():
+        segment = getattr(sub.reader(), "segment", lambda: None)()
+        if segment is not None:  # an empty index has no segment
+            found.append((sub, offset, segment.segment_id()))
+    return found
+
+
+def _column(sub: Searcher, fieldname: str) -> list[tuple[str, ...]]:
+    """Every document's values in a facet field of one segment."""
+    reader = sub.reader()
+    values: list[list[str]] = [[] for _ in range(reader.doc_count_all())]
+    if fieldname in reader.indexed_field_names():
+        for btext in list(reader.lexicon(fieldname)):
+            value = btext.decode("utf-8")
+            for docnum in reader.postings(fieldname, btext).all_ids():
+                values[docnum].append(value)
+    return [tuple(v) for v in values]
+
+
+def allowed_in(cache: SegmentCache, sub: Searcher, segid: str, q: wq.Query) -> Any:
+    """The docnums of one segment that pass the filters."""
+    return cache.get((segid, repr(q)), lambda: frozenset(q.docs(sub)))
+
+
+def allowed(cache: SegmentCache, searcher: Searcher, q: wq.Query) -> set[int]:
+    """The docnums of the index that pass the filters."""
+    docs: set[int] = set()
+    for sub, offset, segid in _segments(searcher):
+        docs.update(offset + d for d in allowed_in(cache, sub, segid, q))
+    return docs
+
+
+def count_matches(
+    cache: SegmentCache, searcher: Searcher, compiled: Compiled, facets: Sequence[str]
+) -> tuple[int, dict[str, dict[str, int]], bool]:
+    """Matches and facet counts, exact up to COUNT_CAP matches, then estimated."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in facets}
+    seen = 0
+    for sub, _, segid in _segments(searcher):
+        allow = allowed_in(cache, sub, segid, compiled.filters)
+        columns = [
+            cache.get((segid, field), bind(_column, sub, field))
+            for field in map(facet_field, facets)
+        ]
+        for docnum in compiled.query.docs(sub):
+            if docnum not in allow:
+                continue
+            if seen == COUNT_CAP:
+                return _estimated(searcher, compiled, seen, counts)
+            seen += 1
+            for bucket, column in zip(counts.values(), columns, strict=True):
+                for value in column[docnum]:
+                    bucket[value] = bucket.get(value, 0) + 1
+    return seen, counts, True
+
+
+def _estimated(
+    searcher: Searcher, compiled: Compiled, seen: int, counts: dict[str, dict[str, int]]
+) -> tuple[int, dict[str, dict[str, int]], bool]:
+    """Too many matches to count: scale the counts of the first ones."""
+    reader = searcher.reader()
+    bound = min(q.estimate_size(reader) for q in (compiled.query, compiled.filters))
+    total = max(seen, int(bound))
+    scale = total / seen
+    scaled = {n: {v: round(c * scale) for v, c in b.items()} for n, b in counts.items()}
+    return total, scaled, False
+
+
+# The index -----------------------------------------------------------------
+
+_DIRECTORY_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _directory_lock(name: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _DIRECTORY_LOCKS.setdefault(name, threading.Lock())
+
+
+class WhooshIndex:
+    """The SearchIndex interface over one Whoosh index."""
+
+    def __init__(self, ix: FileIndex, lock: threading.Lock) -> None:
+        self._ix = ix
+        self._write_lock = lock
+        self._pool: list[Searcher] = []
+        self._pool_lock = threading.Lock()
+        self._closed = False
+        self._cache = SegmentCache()
+
+    # Searchers ------------------------------------------------------------
+
+    @contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        """A searcher for the latest index, reused until the index changes."""
+        with self._pool_lock:
+            searcher = self._pool.pop() if self._pool else None
+        try:
+            searcher = self._fresh(searcher)
+        except (OSError, ValueError, EOFError) as error:
+            raise SearchError(f"search index unreadable: {error}") from error
+        try:
+            yield searcher
+        finally:
+            with self._pool_lock:
+                if self._closed:
+                    searcher.close()
+                else:
+                    self._pool.append(searcher)
+
+    def _fresh(self, searcher: Searcher | None) -> Searcher:
+        for attempt in range(3):
+            try:
+                if searcher is None:
+                    return self._ix.searcher()
+                return searcher if searcher.up_to_date() else searcher.refresh()
+            except FileNotFoundError:  # another process merged segments meanwhile
+                if attempt == 2:
+                    raise
+                searcher = None
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
+
+    # Reads ----------------------------------------------------------------
+
+    def search(self, query: Query) -> Page:
+        """One page of matches, best first, with facet counts."""
+        page, per_page = max(1, query.page), max(1, query.per_page)
+        parsed = parse(query.text)
+        empty = Page([], 0, page, per_page, {name: {} for name in query.facets})
+        if parsed.empty:
+            return empty
+        with self._searcher() as searcher:
+            compiled = compile_query(searcher.reader(), parsed, query)
+            if compiled is None:
+                return empty
+            return self._page(searcher, compiled, query, page, per_page)
+
+    def _page(
+        self,
+        searcher: Searcher,
+        compiled: Compiled,
+        query: Query,
+        page: int,
+        per_page: int,
+    ) -> Page:
+        wanted = page * per_page
+        extra = RERANK_WINDOW if compiled.phrase else 0
+        allow = allowed(self._cache, searcher, compiled.filters)
+        if not allow:  # Whoosh reads an empty filter as "no filter"
+            return Page([], 0, page, per_page, {name: {} for name in query.facets})
+        results = searcher.search(
+            compiled.query, limit=max(wanted, extra), filter=allow
+        )
+        found = [(h.fields(), h.score) for h in results]
+        if compiled.phrase:
+            rerank(found, compiled.phrase)
+        start = (page - 1) * per_page
+        hits = [self._hit(f, score, compiled) for f, score in found[start:wanted]]
+        # Whoosh's own count (len, has_exact_length) misses the matches it pruned
+        # as unable to reach the top; below the limit nothing was pruned.
+        if not query.facets and len(found) < max(wanted, extra):
+            return Page(hits, len(found), page, per_page, {})
+        total, facets, exact = count_matches(
+            self._cache, searcher, compiled, query.facets
+        )
+        return Page(hits, total, page, per_page, facets, exact)
+
+    @staticmethod
+    def _hit(stored: dict[str, Any], score: float, marks: Compiled) -> Hit:
+        title, body = stored.get("title", ""), stored.get("body", "")
+        text = snippet(title, body, marks)
+        return Hit(stored["kind"], stored["id"], title, stored["url"], text, score)
+
+    def suggest(
+        self,
+        prefix: str,
+        *,
+        access: Sequence[str] = (PUBLIC,),
+        kinds: Sequence[str] = (),
+        limit: int = 8,
+    ) -> list[Hit]:
+        """Titles for as-you-type suggestions; the last word may be incomplete."""
+        with self._searcher() as searcher:
+            compiled = compile_suggest(searcher.reader(), prefix, access, kinds)
+            if compiled is None or limit < 1:
+                return []
+            allow = allowed(self._cache, searcher, compiled.filters)
+            if not allow:  # Whoosh reads an empty filter as "no filter"
+                return []
+            results = searcher.search(compiled.query, limit=limit, filter=allow)
+            return [self._suggestion(h.fields(), h.score, compiled) for h in results]
+
+    @staticmethod
+    def _suggestion(stored: dict[str, Any], score: float, marks: Compiled) -> Hit:
+        title = stored.get("title", "")
+        text = highlight(title, marks)
+        return Hit(stored["kind"], stored["id"], title, stored["url"], text, score)
+
+    def count(self) -> int:
+        """How many documents the index holds."""
+        with self._searcher() as searcher:
+            return int(searcher.doc_count())
+
+    # Writes ---------------------------------------------------------------
+
+    @contextmanager
+    def _writer(self) -> Iterator[IndexWriter]:
+        """The only writer: this process's lock, then Whoosh's (waiting for it)."""
+        with self._write_lock:
+            try:
+                writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05)
+            except whoosh_index.LockError as error:
+                raise SearchError("search index locked by another writer") from error
+            try:
+                yield writer
+            except BaseException:
+                with suppress(Exception):  # already closed if commit failed
+                    writer.cancel()
+                raise
+
+    def add(self, docs: Iterable[Document]) -> None:
+        """Insert or replace documents (by key)."""
+        latest = {doc.key: doc for doc in docs}  # one version per key in a batch
+        if not latest:
+            return
+        with self._writer() as writer:
+            for doc in latest.values():
+                writer.update_document(**document_fields(doc))
+            writer.commit()
+
+    def remove(self, kind: str, ids: Iterable[int]) -> None:
+        """Forget documents; unknown ids are ignored."""
+        keys = [f"{kind}:{i}" for i in ids]
+        if not keys:
+            return
+        with self._writer() as writer:
+            for key in keys:
+                writer.delete_by_term("key", key)
+            writer.commit()
+
+    def clear(self) -> None:
+        """Remove every document (a new, empty generation of the index)."""
+        with self._writer() as writer:
+            writer.commit(mergetype=CLEAR)
+
+    def close(self) -> None:
+        """Release the pooled searchers."""
+        with self._pool_lock:
+            self._closed = True
+            pool, self._pool = self._pool, []
+        for searcher in pool:
+            searcher.close()
+
+
+# Opening -------------------------------------------------------------------
+
+
+def _create_once(path: Path) -> FileStorage:
+    """Create the index in an empty directory, once even with several processes."""
+    path.mkdir(parents=True, exist_ok=True)
+    storage = FileStorage(str(path))
+    lock = storage.lock(CREATE_LOCK)
+    deadline = time.monotonic() + WRITE_TIMEOUT
+    while not lock.acquire(blocking=False):
+        if time.monotonic() > deadline:
+            raise SearchError(f"search index {path} locked while being created")
+        time.sleep(0.05)
+    try:
+        if not whoosh_index.exists(storage):
+            if any(p.name != CREATE_LOCK for p in path.iterdir()):
+                raise SearchError(f"no search index in {path}")
+            storage.create_index(make_schema())
+    finally:
+        lock.release()
+    return storage
+
+
+def _open_checked(path: Path) -> FileIndex | str:
+    """The index, or why it cannot be read (the exception is released here)."""
+    try:
+        ix = _create_once(path).open_index()
+        ix.searcher().close()  # reads the TOC and every segment: fails early
+    except SearchError as error:
+        return str(error)
+    except Exception as error:  # Whoosh raises many kinds on a damaged index
+        return f"search index {path} unreadable: {type(error).__name__}: {error}"
+    return ix
+
+
+def open_directory(path: str | Path) -> WhooshIndex:
+    """The on-disk index at PATH, created if the directory is missing or empty."""
+    path = Path(path).expanduser().resolve()
+    with warnings.catch_warnings():
+        # Whoosh leaves the files of a damaged index open: close them quietly.
+        warnings.simplefilter("ignore", ResourceWarning)
+        opened = _open_checked(path)
+        if isinstance(opened, str):
+            gc.collect()
+            raise SearchError(opened)
+    return WhooshIndex(opened, _directory_lock(str(path)))
+
+
+class _MemoryStorage(RamStorage):
+    """RamStorage whose writers' scratch files stay in memory too.
+
+    Whoosh's RamStorage puts them in /tmp/MAIN.tmp, shared by every process.
+    """
+
+    def temp_storage(self, name: str | None = None) -> Storage:
+        return RamStorage()
+
+
+def open_memory() -> WhooshIndex:
+    """A fresh index in memory, for tests."""
+    ix = _MemoryStorage().create_index(make_schema())
+    return WhooshIndex(ix, threading.Lock())
+
+
+def _open(url: str) -> WhooshIndex:
+    scheme, _, rest = url.partition(":")
+    if scheme == "memory":
+        return open_memory()
+    if not rest:
+        raise SearchError("whoosh: URL needs a directory, e.g. whoosh:instance/search")
+    return open_directory(rest)
+
+
+register("whoosh", _open)
+register("memory", _open)

@@ -1,0 +1,155 @@
+"""The Whoosh backend on disk: it persists, shares writes between processes, fails
+clearly, and keeps searches cheap."""
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from search_index import Document, Query, SearchError, open_index
+from search_index import whoosh_backend as backend
+
+BATCHES, PER_BATCH = 15, 10  # 150 documents per process
+
+
+def resource(id_: int, title: str, body: str = "") -> Document:
+    return Document(kind="resource", id=id_, title=title, body=body)
+
+
+def titles(index, text: str, **options) -> list[str]:
+    return [hit.title for hit in index.search(Query(text, **options)).hits]
+
+
+def test_the_index_persists_across_reopening(tmp_path):
+    url = f"whoosh:{tmp_path / 'search'}"
+    first = open_index(url)
+    first.add([resource(1, "Carnet de bord des phares")])
+    first.close()
+    again = open_index(url)
+    assert again.count() == 1
+    assert titles(again, "phare") == ["Carnet de bord des phares"]
+    again.close()
+
+
+def test_writes_by_another_opener_are_seen_without_reopening(tmp_path):
+    url = f"whoosh:{tmp_path / 'search'}"
+    reader, writer = open_index(url), open_index(url)
+    assert titles(reader, "phare") == []
+    writer.add([resource(1, "Le phare")])
+    assert titles(reader, "phare") == ["Le phare"]
+    writer.remove("resource", [1])
+    assert titles(reader, "phare") == []
+    reader.close()
+    writer.close()
+
+
+def _write_many(path: str, first_id: int, start: multiprocessing.Event) -> None:
+    """Run in a child process: open the index and add 150 documents in batches."""
+    index = open_index(f"whoosh:{path}")
+    start.wait(30)
+    for batch in range(BATCHES):
+        base = first_id + batch * PER_BATCH
+        index.add(
+            resource(i, f"Fiche {i}", f"Atelier numéro {i}")
+            for i in range(base, base + PER_BATCH)
+        )
+    index.close()
+
+
+def test_two_processes_writing_at_once_lose_no_update(tmp_path):
+    path = str(tmp_path / "search")
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    workers = [
+        context.Process(target=_write_many, args=(path, first, start))
+        for first in (1, 1001)
+    ]
+    for worker in workers:
+        worker.start()
+    start.set()
+    for worker in workers:
+        worker.join(120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    index = open_index(f"whoosh:{path}")
+    assert index.count() == 2 * BATCHES * PER_BATCH
+    ids = [*range(1, 151), *range(1001, 1151)]
+    for i in ids:
+        assert titles(index, f"Fiche {i}", per_page=1) == [f"Fiche {i}"], i
+    index.close()
+
+
+def test_a_path_that_is_not_a_directory_raises_search_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not an index")
+    with pytest.raises(SearchError):
+        open_index(f"whoosh:{blocker}")
+
+
+def test_a_directory_without_an_index_raises_search_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("something else lives here")
+    with pytest.raises(SearchError):
+        open_index(f"whoosh:{tmp_path}")
+
+
+def _damage(path: Path, suffix: str) -> None:
+    for file in path.iterdir():
+        if file.name.endswith(suffix):
+            file.write_bytes(b"\x00garbage")
+
+
+@pytest.mark.parametrize("suffix", [".toc", ".seg"])
+def test_a_damaged_index_raises_search_error(tmp_path, suffix):
+    path = tmp_path / "search"
+    index = open_index(f"whoosh:{path}")
+    index.add([resource(1, "Le phare")])
+    index.close()
+    _damage(path, suffix)
+    with pytest.raises(SearchError):
+        open_index(f"whoosh:{path}")
+
+
+def test_a_missing_directory_is_created_empty(tmp_path):
+    index = open_index(f"whoosh:{tmp_path / 'new' / 'search'}")
+    assert index.count() == 0 and (tmp_path / "new" / "search").is_dir()
+    index.close()
+
+
+def test_one_searcher_is_reused_until_the_index_changes():
+    index = open_index("memory:")
+    index.add([resource(1, "Le phare")])
+    index.count()
+    (first,) = index._pool
+    titles(index, "phare")
+    assert index._pool == [first]
+    index.add([resource(2, "Le port")])
+    titles(index, "port")
+    assert index._pool[0] is not first
+    index.close()
+
+
+def test_large_result_sets_give_an_estimate(monkeypatch):
+    monkeypatch.setattr(backend, "COUNT_CAP", 10)
+    index = open_index("memory:")
+    index.add(resource(i, f"Atelier {i}") for i in range(1, 31))
+    found = index.search(Query("atelier", facets=("kind",)))
+    assert not found.exact and found.total >= 30 and len(found.hits) == 20
+    assert found.facets["kind"]["resource"] >= 30
+    small = index.search(Query("atelier 7", facets=("kind",)))
+    assert small.exact and small.total == 1
+    index.close()
+
+
+def test_typos_are_forgiven_in_words_of_five_letters_or_more():
+    index = open_index("memory:")
+    index.add([resource(1, "Inventaire des orgues"), resource(2, "Le vélo")])
+    assert titles(index, "orgjes") == ["Inventaire des orgues"]
+    assert titles(index, "vela ") == []
+    index.close()
+
+
+def test_a_snippet_falls_back_to_the_title_when_the_body_does_not_match():
+    index = open_index("memory:")
+    index.add([resource(1, "Inventaire des orgues", "Une liste par région.")])
+    (hit,) = index.search(Query("orgues")).hits
+    assert hit.snippet == "Inventaire des <mark>orgues</mark>"
+    index.close()
