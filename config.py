@@ -34,6 +34,9 @@ class Config:
     # None means SQLite in the instance folder.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SEARCH_URL = os.environ.get("SEARCH_URL")
+    # "background": a thread indexes within a second of each commit, in batches;
+    # "inline": the commit indexes before it returns (tests, scripts).
+    SEARCH_SYNC = os.environ.get("SEARCH_SYNC", "background")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
@@ -58,6 +61,11 @@ class Config:
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Flood control in channels: at most COUNT messages per member in SECONDS.
+    CHAT_FLOOD_LIMIT = (
+        env_int("CHAT_FLOOD_COUNT", 10),
+        env_int("CHAT_FLOOD_SECONDS", 10),
+    )
 
     # argon2id; OWASP's minimum is m=19 MiB, t=2, p=1.
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
@@ -80,6 +88,7 @@ class TestConfig(Config):
         "sqlite://"
     )
     SEARCH_URL = "memory:"
+    SEARCH_SYNC = "inline"  # a test reads the index right after a commit
     SOCKETIO_MESSAGE_QUEUE = None
     MAIL_SERVER = None
     WTF_CSRF_ENABLED = False  # the security tests turn it back on

@@ -60,11 +60,15 @@ def _default_settings(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL, a busy timeout and foreign keys for every SQLite connection."""
+    """WAL, a busy timeout and foreign keys for every SQLite connection.
+
+    The driver opens a transaction at the first write, not at a read, so a
+    request that reads then writes waits for the lock instead of failing.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -86,10 +90,14 @@ def _init_extensions(app: Flask) -> None:
     login.init_app(app)
     identity.init_login(login)
     identity.require_login_by_default(app)
+    # Handlers declared before the first init_app are kept for every later app.
+    from app.channels import events as _events  # noqa: F401
+
     socketio.init_app(
         app,
         async_mode="threading",
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        max_http_buffer_size=64 * 1024,  # a message is 4,000 characters at most
     )
     app.extensions["eig_hasher"] = PasswordHasher(
         time_cost=app.config["ARGON2_TIME_COST"],
@@ -98,6 +106,17 @@ def _init_extensions(app: Flask) -> None:
     )
     app.extensions["eig_mailer"] = mail.Mailer.from_config(app.config)
     _init_search(app)
+    _init_realtime(app)
+
+
+def _init_realtime(app: Flask) -> None:
+    """Socket.IO handlers, and sockets closed when a member's session ends."""
+    from app import realtime
+
+    realtime.install()
+    if not app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        with app.app_context():
+            realtime.forget_stale_sockets()
 
 
 def _init_search(app: Flask) -> None:
@@ -107,6 +126,10 @@ def _init_search(app: Flask) -> None:
 
     init_search(app)
     sync.install()
+    if app.config["SEARCH_SYNC"] == "background":
+        from app.search.worker import IndexWorker
+
+        app.extensions["search_worker"] = IndexWorker(app)
     with app.app_context():
         sync.replay_at_start()
 
@@ -127,6 +150,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import views as _api_views  # noqa: F401
     from app.auth import bp as auth_bp
     from app.auth import views as _auth_views  # noqa: F401
+    from app.channels import bp as channels_bp
+    from app.channels import views as _channels_views  # noqa: F401
     from app.defis import bp as defis_bp
     from app.defis import views as _defis_views  # noqa: F401
     from app.home import bp as home_bp
@@ -141,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_bp, url_prefix="/members")
     app.register_blueprint(defis_bp, url_prefix="/defis")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(channels_bp, url_prefix="/channels")
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -42,6 +42,16 @@ def seed_defis(file: Path | None) -> None:
         f"Défis : {len(report.created)} créés, {len(report.updated)} mis à jour, "
         f"{report.unchanged} inchangés."
     )
+    _ensure_defi_channels()
+
+
+def _ensure_defi_channels() -> None:
+    """Every défi has its channel, with its team in it."""
+    from app.channels.services import ensure_defi_channels
+
+    created = ensure_defi_channels()
+    if created:
+        click.echo(f"Canaux de défi : {created} créés.")
 
 
 @click.command("seed-demo")
@@ -60,6 +70,7 @@ def seed_demo(count: int, seed: int) -> None:
 
     created = seed_demo_members(count, seed)
     click.echo(f"Communauté de démonstration : {created} membres ajoutés.")
+    _ensure_defi_channels()
 
 
 def _read_password() -> str:
@@ -127,12 +138,10 @@ def reindex() -> None:
     """Rebuild the search index from the database."""
     from sqlalchemy import func
 
-    from app.defis.models import Defi
-    from app.members.models import Member
-    from app.search.services import rebuild
+    from app.search.services import INDEXED, rebuild
 
     total = sum(
-        db.session.scalar(select(func.count(m.id))) or 0 for m in (Member, Defi)
+        db.session.scalar(select(func.count(model.id))) or 0 for _, model in INDEXED
     )
     with click.progressbar(length=total, label="Indexation") as bar:
         done = rebuild(progress=bar.update)

@@ -2,6 +2,7 @@
 
 from app.admin.models import AuditEntry
 from app.auth.models import ApiToken, Invitation
+from app.channels.models import Channel, ChannelMember, Message, SocketSession
 from app.defis.models import (
     Administration,
     Defi,
@@ -18,13 +19,17 @@ __all__ = [
     "Administration",
     "ApiToken",
     "AuditEntry",
+    "Channel",
+    "ChannelMember",
     "Defi",
     "DefiMembership",
     "Invitation",
     "Member",
+    "Message",
     "Promotion",
     "SearchOutbox",
     "Skill",
+    "SocketSession",
     "Theme",
     "defi_expertises",
     "defi_themes",

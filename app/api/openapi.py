@@ -2,6 +2,8 @@
 
 from app.api import bp
 from app.api.paging import MAX_PER_PAGE
+from app.channels.models import KINDS as CHANNEL_KINDS
+from app.channels.services import HISTORY_LIMIT, MAX_BODY, MAX_LIMIT
 
 REF = "#/components/schemas/"
 STRING = {"type": "string"}
@@ -112,6 +114,101 @@ SEARCH_RESULTS = _object(
     }
 )
 SUGGESTION = _object({"type": KIND, "title": STRING, "url": STRING})
+DATE_TIME = {"type": "string", "format": "date-time"}
+NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+UNREAD = {
+    "type": "integer",
+    "minimum": 0,
+    "description": "Messages of others after the last one the member read.",
+}
+CHANNEL = _object(
+    {
+        "slug": STRING,
+        "name": STRING,
+        "kind": {
+            "type": "string",
+            "enum": list(CHANNEL_KINDS),
+            "description": "defi and topic channels are open to every member; "
+            "private and direct ones to their members only.",
+        },
+        "description": STRING,
+        "archived": {
+            "type": "boolean",
+            "description": "Read-only: its messages can be read, not written.",
+        },
+        "url": {"type": "string", "description": "Path of the channel page."},
+    },
+    "A discussion channel.",
+)
+CHANNEL["properties"]["unread"] = UNREAD  # only in the member's own channels
+CHANNEL_LIST = _object(
+    {
+        "channels": _array({"allOf": [_ref("Channel"), _object({"unread": UNREAD})]}),
+        "open": _array(_ref("Channel")),
+    },
+    "The member's channels (archived last, then by kind and name) with their "
+    "unread counts; then the open channels they have not joined (at most 200).",
+)
+MESSAGE = _object(
+    {
+        "id": {
+            "type": "integer",
+            "description": "Only grows: after=<id> catches up in order.",
+        },
+        "channel": {"type": "string", "description": "Slug of its channel."},
+        "author": {
+            "description": "Null when the author is no longer an active member.",
+            "oneOf": [
+                _object({"username": STRING, "display_name": STRING}),
+                {"type": "null"},
+            ],
+        },
+        "body": {
+            "type": "string",
+            "description": "Markdown, as written; empty once deleted.",
+        },
+        "html": {
+            "type": "string",
+            "description": "Sanitised HTML, @mentions linked; empty once deleted.",
+        },
+        "client_id": {
+            **NULLABLE_STRING,
+            "description": "The sender's own id for it, if given.",
+        },
+        "created_at": DATE_TIME,
+        "edited_at": NULLABLE_DATE_TIME,
+        "deleted": {"type": "boolean"},
+    },
+    "A message; a deleted one keeps only its place.",
+)
+MESSAGE_LIST = _object(
+    {
+        "channel": _ref("Channel"),
+        "messages": {
+            **_array(_ref("Message")),
+            "description": "In id order (oldest first).",
+        },
+    }
+)
+NEW_MESSAGE = {
+    "type": "object",
+    "required": ["body"],
+    "properties": {
+        "body": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_BODY,
+            "description": "Markdown, not only spaces; stored without the spaces "
+            "around it.",
+        },
+        "client_id": {
+            "type": ["string", "null"],
+            "maxLength": 64,
+            "description": "Chosen by the client: the same client_id sent again "
+            "by the same member is stored once, and the stored message comes back.",
+        },
+    },
+}
 ERROR = _object(
     {
         "error": _object(
@@ -187,6 +284,29 @@ SEARCH_PARAMS = [
     _query("role", "Member role.", MEMBER["properties"]["role"]),
     *PAGING,
 ]
+MESSAGE_ID = {"type": "integer", "minimum": 0}
+MESSAGE_PARAMS = [
+    _query(
+        "after",
+        "Only the messages after this id, oldest first (to catch up); "
+        "before is then ignored.",
+        MESSAGE_ID,
+    ),
+    _query("before", "The latest messages before this id (older history).", MESSAGE_ID),
+    _query(
+        "limit",
+        f"At most this many messages (default {HISTORY_LIMIT}).",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+    ),
+]
+CSRF_HEADER = {
+    "name": "X-CSRFToken",
+    "in": "header",
+    "required": False,
+    "description": "Required with the session cookie (the page's CSRF token); "
+    "not with a Bearer token.",
+    "schema": STRING,
+}
 
 
 def _error(description: str) -> dict:
@@ -201,18 +321,40 @@ def _ok(description: str, schema: dict) -> dict:
     }
 
 
-RESPONSES = {"400": "BadRequest", "401": "Unauthorized", "404": "NotFound"}
+RESPONSES = {
+    "400": "BadRequest",
+    "401": "Unauthorized",
+    "403": "Forbidden",
+    "404": "NotFound",
+}
 
 
-def _get(summary: str, ok: dict, parameters=(), errors=("401",)) -> dict:
-    """One GET operation; its error responses refer to the shared ones."""
-    responses = {"200": ok} | {
+def _operation(summary: str, ok: dict, parameters, errors) -> dict:
+    """Its success and error responses; the errors refer to the shared ones."""
+    responses = ok | {
         code: {"$ref": f"#/components/responses/{RESPONSES[code]}"} for code in errors
     }
     operation = {"summary": summary, "responses": responses}
     if parameters:
         operation["parameters"] = list(parameters)
-    return {"get": operation}
+    return operation
+
+
+def _get(summary: str, ok: dict, parameters=(), errors=("401",)) -> dict:
+    """One GET operation, answering 200."""
+    return {"get": _operation(summary, {"200": ok}, parameters, errors)}
+
+
+def _post(
+    summary: str, body: dict, created: dict, parameters=(), errors=("401",)
+) -> dict:
+    """One POST operation with a JSON body, answering 201."""
+    operation = _operation(summary, {"201": created}, parameters, errors)
+    operation["requestBody"] = {
+        "required": True,
+        "content": {"application/json": {"schema": body}},
+    }
+    return {"post": operation}
 
 
 def _path_param(name: str) -> dict:
@@ -258,6 +400,24 @@ def _paths() -> dict:
             [_query("q", "What the member has typed so far.")],
             ("400", "401"),
         ),
+        "/channels": _get(
+            "The member's channels with unread counts, then the open ones",
+            _ok("The channels.", _ref("ChannelList")),
+            errors=("400", "401"),
+        ),
+        "/channels/{slug}/messages": _get(
+            "Messages of a channel, in id order",
+            _ok("The channel and its messages.", _ref("MessageList")),
+            [_path_param("slug"), *MESSAGE_PARAMS],
+            ("400", "401", "404"),
+        )
+        | _post(
+            "Post a message (a retried client_id is stored once)",
+            _ref("NewMessage"),
+            _ok("The message stored (or stored before).", _ref("Message")),
+            [_path_param("slug"), CSRF_HEADER],
+            ("400", "401", "403", "404"),
+        ),
         "/openapi.json": _get(
             "This document", _ok("The OpenAPI document.", {"type": "object"})
         ),
@@ -277,12 +437,25 @@ def _components() -> dict:
             "SearchHit": SEARCH_HIT,
             "SearchResults": SEARCH_RESULTS,
             "Suggestion": SUGGESTION,
+            "Channel": CHANNEL,
+            "ChannelList": CHANNEL_LIST,
+            "Message": MESSAGE,
+            "MessageList": MESSAGE_LIST,
+            "NewMessage": NEW_MESSAGE,
             "Error": ERROR,
         },
         "responses": {
-            "BadRequest": _error("A parameter is invalid or unknown."),
+            "BadRequest": _error(
+                "A parameter or the body is invalid, a parameter is unknown, "
+                "messages are sent too fast, or (with the session cookie) "
+                "the X-CSRFToken header is missing."
+            ),
             "Unauthorized": _error("No session, or a missing or revoked token."),
-            "NotFound": _error("No such member or défi."),
+            "Forbidden": _error("Not allowed: the channel is archived (read-only)."),
+            "NotFound": _error(
+                "No such member, défi or channel (a private channel is "
+                "not found by those outside it)."
+            ),
         },
         "securitySchemes": {
             "bearerAuth": {
@@ -296,13 +469,14 @@ def _components() -> dict:
 
 
 def openapi_document() -> dict:
-    """The OpenAPI 3.1 document of the read-only members, défis and search API."""
+    """The OpenAPI 3.1 document of the members, défis, search and channels API."""
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "EIG Link API",
             "version": "1.0.0",
-            "description": "Read-only access to the members, défis and search.",
+            "description": "Read access to the members, défis and search; "
+            "channels to read and write in.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],

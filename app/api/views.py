@@ -1,6 +1,7 @@
 """The JSON API: importing this module attaches every route to the blueprint."""
 
 from app.api import (  # noqa: F401  (routes register on import)
+    channels,
     defis,
     members,
     openapi,

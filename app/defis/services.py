@@ -6,6 +6,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.admin.services import audit
+from app.channels.services import ensure_defi_channel
 from app.defis.models import (
     TEAM_ROLES,
     Administration,
@@ -255,6 +256,7 @@ def create_defi(
     )
     refresh_search_text(defi)
     db.session.add(defi)
+    ensure_defi_channel(defi)
     audit(actor, "defi.create", slug)
     db.session.commit()
     return defi
@@ -315,6 +317,7 @@ def set_team_member(actor: Member, defi: Defi, member: Member, role: str) -> Non
             member.promotions.append(defi.promotion)
     else:
         current.role = role
+    ensure_defi_channel(defi)  # the team are the channel's core members
     db.session.commit()
 
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import EmptyForm
+from app.channels.services import defi_channel
 from app.defis import bp, services
 from app.defis.forms import DefiForm, NewDefiForm, TeamForm
 from app.errors import Invalid, NotAllowed
@@ -63,6 +64,7 @@ def detail(slug: str):
         defi=defi,
         team=[m for m in team if m.member.active],
         can_edit=services.can_edit_defi(current_user, defi),
+        channel=defi_channel(defi),
     )
 
 

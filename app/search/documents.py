@@ -1,5 +1,6 @@
 """Models to search documents: the only module that knows both."""
 
+from app.channels.models import Message
 from app.defis.models import Defi
 from app.members.models import Member
 from search_index import Document
@@ -85,4 +86,26 @@ def defi_document(defi: Defi) -> Document:
         },
         boost=_clamp(recency + richness),
         updated_at=defi.updated_at,
+    )
+
+
+def message_document(message: Message) -> Document | None:
+    """A channel message; only the channel's readers may find a private one.
+
+    The title names the channel, not the author, whose name could change or who
+    could leave: the message stays, as the channel page shows it.
+    """
+    if message.deleted:
+        return None
+    channel = message.channel
+    return Document(
+        kind="message",
+        id=message.id,
+        title=f"# {channel.name}",
+        body=message.body,
+        url=f"/channels/{channel.slug}#message-{message.id}",
+        facets={"channel": [channel.slug]},
+        access=[channel.access_key],
+        boost=0.9,
+        updated_at=message.edited_at or message.created_at,
     )

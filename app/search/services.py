@@ -3,9 +3,12 @@
 from dataclasses import dataclass, field, replace
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.channels.models import PUBLIC_KINDS, Channel, ChannelMember, Message
 from app.defis.models import Defi, DefiMembership
 from app.errors import Invalid
 from app.extensions import db
@@ -16,13 +19,14 @@ from search_index.query import parse
 
 SEARCH_KINDS = ("member", "defi", "resource", "message")
 KIND_LABELS = {
-    "member": "Membres",
-    "defi": "Défis",
-    "resource": "Ressources",
-    "message": "Messages",
+    "member": _l("Membres"),
+    "defi": _l("Défis"),
+    "resource": _l("Ressources"),
+    "message": _l("Messages"),
 }
 FILTERS = ("promotion", "skill", "tag", "role")
 FACETS = ("kind", "promotion", "skill", "tag")
+INDEXED = (("member", Member), ("defi", Defi), ("message", Message))
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 500
 
@@ -45,24 +49,36 @@ def index_status() -> str:
 
 
 def access_keys(viewer: Member) -> tuple[str, ...]:
-    """What the viewer may see: public items (private channels come with channels)."""
-    return (PUBLIC,)
+    """What the viewer may see: public items and the private channels they are in."""
+    if not viewer.active:
+        return ()
+    private = db.session.scalars(
+        select(Channel.id)
+        .join(ChannelMember, ChannelMember.channel_id == Channel.id)
+        .where(
+            ChannelMember.member_id == viewer.id,
+            Channel.kind.not_in(PUBLIC_KINDS),
+        )
+    )
+    return (PUBLIC, *(f"channel:{channel_id}" for channel_id in private))
 
 
 def _check(text: str, kind: str, filters: dict[str, str], page: int) -> None:
     if len(text) > MAX_QUERY_LENGTH:
         raise Invalid(
-            f"La recherche est trop longue ({MAX_QUERY_LENGTH} caractères au plus)."
+            _(
+                "La recherche est trop longue (%(max)s caractères au plus).",
+                max=MAX_QUERY_LENGTH,
+            )
         )
     if kind and kind not in SEARCH_KINDS:
-        raise Invalid(f"Type de résultat inconnu : {kind[:40]}.")
+        raise Invalid(_("Type de résultat inconnu : %(kind)s.", kind=kind[:40]))
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
-        raise Invalid(
-            "Filtre inconnu : " + ", ".join(name[:40] for name in unknown) + "."
-        )
+        names = ", ".join(name[:40] for name in unknown)
+        raise Invalid(_("Filtre inconnu : %(names)s.", names=names))
     if not 1 <= page <= MAX_PAGE:
-        raise Invalid("Numéro de page invalide.")
+        raise Invalid(_("Numéro de page invalide."))
 
 
 def search(
@@ -118,7 +134,7 @@ def _normalised(hits: list[Hit]) -> dict[int, float]:
 
 def _skill_reasons(member: Member, words: set[str]) -> list[str]:
     skills = [s.name for s in member.skills if words & set(fold(s.name).split())]
-    return [f"compétence : {name}" for name in skills]
+    return [_("compétence : %(name)s", name=name) for name in skills]
 
 
 def who_knows(viewer: Member, topic: str, limit: int = 20) -> list[PersonMatch]:
@@ -175,9 +191,12 @@ def _explain(
     for member in members:
         reasons = _skill_reasons(member, words)
         reasons += [
-            f"défi : {defi_titles[d]}" for d, team in teams.items() if member.id in team
+            _("défi : %(title)s", title=defi_titles[d])
+            for d, team in teams.items()
+            if member.id in team
         ]
-        matches.append(PersonMatch(member, scores[member.id], reasons or ["profil"]))
+        reasons = reasons or [_("profil")]
+        matches.append(PersonMatch(member, scores[member.id], reasons))
     matches.sort(key=lambda m: (-m.score, m.member.display_name))
     return matches[:limit]
 
@@ -191,7 +210,7 @@ def rebuild(progress=None) -> int:
     target = open_index(state.url) if state.fallback else state.index
     target.clear()
     done = 0
-    for kind, model in (("member", Member), ("defi", Defi)):
+    for kind, model in INDEXED:
         ids = list(db.session.scalars(select(model.id).order_by(model.id)))
         for start in range(0, len(ids), 200):
             batch = set(ids[start : start + 200])

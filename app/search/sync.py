@@ -14,13 +14,14 @@ from sqlalchemy import delete, event, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
+from app.channels.models import Message
 from app.defis.models import Defi, DefiMembership
 from app.extensions import db
 from app.members.models import Member
-from app.search.documents import defi_document, member_document
+from app.search.documents import defi_document, member_document, message_document
 from app.search.models import SearchOutbox
 from app.timeutil import utcnow
-from search_index import SearchError, SearchIndex
+from search_index import Document, SearchError, SearchIndex
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -34,6 +35,8 @@ def changed_keys(session) -> set[tuple[str, int]]:
             keys.add(("member", obj.id))
         elif isinstance(obj, Defi):
             keys.add(("defi", obj.id))
+        elif isinstance(obj, Message):
+            keys.add(("message", obj.id))
         elif isinstance(obj, DefiMembership):
             keys |= {("member", obj.member_id), ("defi", obj.defi_id)}
     return {(kind, id_) for kind, id_ in keys if id_ is not None}
@@ -50,7 +53,11 @@ def _record(session, _flush_context) -> None:
 
 def _after_commit(session) -> None:
     if session.info.pop("search_pending", False):
-        process_outbox()
+        worker = current_app.extensions.get("search_worker")
+        if worker is None:  # SEARCH_SYNC = "inline": index before returning
+            process_outbox()
+        else:
+            worker.notify()
 
 
 def _after_rollback(session, _previous_transaction) -> None:
@@ -65,73 +72,106 @@ def install() -> None:
         event.listen(db.session, "after_soft_rollback", _after_rollback)
 
 
+LOADERS = {
+    "member": (
+        Member,
+        member_document,
+        (
+            selectinload(Member.skills),
+            selectinload(Member.promotions),
+            selectinload(Member.defi_memberships).selectinload(DefiMembership.defi),
+        ),
+    ),
+    "defi": (
+        Defi,
+        defi_document,
+        (
+            selectinload(Defi.administration),
+            selectinload(Defi.themes),
+            selectinload(Defi.expertises),
+        ),
+    ),
+    "message": (
+        Message,
+        message_document,
+        (selectinload(Message.channel),),
+    ),
+}
+
+
 def _load(session: Session, kind: str, ids: set[int]) -> dict[int, object]:
-    if kind == "member":
-        stmt = (
-            select(Member)
-            .where(Member.id.in_(ids))
-            .options(
-                selectinload(Member.skills),
-                selectinload(Member.promotions),
-                selectinload(Member.defi_memberships).selectinload(DefiMembership.defi),
-            )
-        )
-    else:
-        stmt = (
-            select(Defi)
-            .where(Defi.id.in_(ids))
-            .options(
-                selectinload(Defi.administration),
-                selectinload(Defi.themes),
-                selectinload(Defi.expertises),
-            )
-        )
+    model, _build, options = LOADERS[kind]
+    stmt = select(model).where(model.id.in_(ids)).options(*options)
     return {obj.id: obj for obj in session.scalars(stmt)}
+
+
+def documents(
+    session: Session, kind: str, ids: set[int]
+) -> tuple[list[Document], set[int]]:
+    """The documents of these ids as the database has them, and the ids to drop."""
+    _model, build, _options = LOADERS[kind]
+    objects = _load(session, kind, ids)
+    docs = [doc for obj in objects.values() if (doc := build(obj)) is not None]
+    return docs, ids - {doc.id for doc in docs}
 
 
 def apply(session: Session, index: SearchIndex, kind: str, ids: set[int]) -> None:
     """Refresh these documents from the database: upsert the living, drop the rest."""
-    objects = _load(session, kind, ids)
-    build = member_document if kind == "member" else defi_document
-    docs = [doc for obj in objects.values() if (doc := build(obj)) is not None]
+    docs, gone = documents(session, kind, ids)
     index.add(docs)
-    index.remove(kind, ids - {doc.id for doc in docs})
+    index.remove(kind, gone)
 
 
 def _affected(session: Session, rows: list[SearchOutbox]) -> dict[str, set[int]]:
     """The documents to refresh: a défi's team shows its title in their profiles."""
-    defis = {r.object_id for r in rows if r.kind == "defi"}
-    members = {r.object_id for r in rows if r.kind == "member"}
-    if defis:
-        members |= set(
+    ids = {kind: {r.object_id for r in rows if r.kind == kind} for kind in LOADERS}
+    if ids["defi"]:
+        ids["member"] |= set(
             session.scalars(
                 select(DefiMembership.member_id).where(
-                    DefiMembership.defi_id.in_(defis)
+                    DefiMembership.defi_id.in_(ids["defi"])
                 )
             )
         )
-    return {kind: ids for kind, ids in (("member", members), ("defi", defis)) if ids}
+    return {kind: found for kind, found in ids.items() if found}
+
+
+def _next_batch() -> tuple[list[int], dict]:
+    """Outbox row ids and the documents they ask for, read in one short transaction."""
+    with Session(db.engine) as session:
+        rows = session.scalars(
+            select(SearchOutbox).order_by(SearchOutbox.id).limit(BATCH)
+        ).all()
+        work = {
+            kind: documents(session, kind, ids)
+            for kind, ids in _affected(session, rows).items()
+        }
+        return [r.id for r in rows], work
 
 
 def process_outbox() -> int:
-    """Apply pending outbox rows to the index; returns how many were applied."""
+    """Apply pending outbox rows to the index; returns how many were applied.
+
+    The index is written outside any database transaction: a slow index never
+    holds a database lock (SQLite's is the whole database).
+    """
     index = current_app.extensions["search"].index
     done = 0
-    with Session(db.engine) as session:
-        while rows := session.scalars(
-            select(SearchOutbox).order_by(SearchOutbox.id).limit(BATCH)
-        ).all():
-            try:
-                for kind, ids in _affected(session, rows).items():
-                    apply(session, index, kind, ids)
-            except SearchError:
-                log.exception("Search index update failed; will retry later")
-                return done
-            ids = [r.id for r in rows]
-            session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
+    while True:
+        row_ids, work = _next_batch()
+        if not row_ids:
+            return done
+        try:
+            for kind, (docs, gone) in work.items():
+                index.add(docs)
+                index.remove(kind, gone)
+        except SearchError:
+            log.exception("Search index update failed; will retry later")
+            return done
+        with Session(db.engine) as session:
+            session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(row_ids)))
             session.commit()
-            done += len(rows)
-    return done
+        done += len(row_ids)
 
 
 def replay_at_start() -> None:

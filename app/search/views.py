@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import jsonify, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.api.search import suggestion_json
@@ -15,10 +16,10 @@ from app.search import bp, services
 PER_PAGE = 20
 SUGGESTIONS = 8
 FACET_LABELS = {
-    "promotion": "Promotion",
-    "skill": "Compétence",
-    "tag": "Thème ou mot-clé",
-    "role": "Rôle",
+    "promotion": _l("Promotion"),
+    "skill": _l("Compétence"),
+    "tag": _l("Thème ou mot-clé"),
+    "role": _l("Rôle"),
 }
 
 

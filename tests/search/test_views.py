@@ -233,3 +233,39 @@ def test_directory_links_to_the_people_search(client, viewer):
     html = page_text(client.get("/members/"))
     assert 'action="/search/people"' in html
     assert "Qui s'y connaît en… ?" in html
+
+
+def test_search_pages_come_out_in_english_with_lang_en(client, viewer):
+    ada = make_member(display_name="Ada Lovelace", skills=["NLP"])
+    make_defi(title="Open Justice NLP", team=[(ada, "eig")])
+
+    html = page_text(client.get("/search?q=nlp&type=defi&lang=en"))
+    assert "1 result for “nlp” among défis" in html
+    assert "All (2)" in html and "Result type" in html
+    assert "Who knows about it? The people to contact about “nlp”" in html
+    assert "No suggestions." in html  # the header box's texts for search.js
+    for french in ("résultat pour", "Tout (2)", "Type de résultat", "Aucune sugg"):
+        assert french not in html
+
+    html = page_text(client.get("/search/people?q=nlp"))  # the cookie keeps English
+    assert "1 person knows about “nlp”" in html
+    assert "skill: NLP · défi: Open Justice NLP" in html
+    assert "s'y conna" not in html and "compétence :" not in html
+
+    html = page_text(client.get("/search?q=nlp&type=planete"))
+    assert "Unknown result type: planete." in html
+
+
+def test_search_pages_stay_in_french_by_default(client, viewer):
+    ada = make_member(display_name="Ada Lovelace", skills=["NLP"])
+    make_defi(title="Open Justice NLP", team=[(ada, "eig")])
+
+    html = page_text(client.get("/search?q=nlp&type=defi"))
+    assert "1 résultat pour « nlp » parmi les défis" in html
+    assert "Tout (2)" in html and "Aucune suggestion." in html
+    assert "result for" not in html and "No suggestions" not in html
+
+    html = page_text(client.get("/search/people?q=nlp"))
+    assert "1 personne s'y connait en « nlp »" in html
+    assert "compétence : NLP · défi : Open Justice NLP" in html
+    assert "knows about" not in html

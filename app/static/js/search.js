@@ -5,8 +5,11 @@
 
 const DEBOUNCE_MS = 150;
 
-function plural(count, one, many) {
-  return count > 1 ? many : one;
+// The status texts come translated from the page (the form's data-status-texts):
+// "none", and "one"/"other" with %(num)s where the count goes.
+function countText(texts, count) {
+  const text = !count ? texts.none : count === 1 ? texts.one : texts.other;
+  return (text || "").replace("%(num)s", String(count));
 }
 
 function setUpCombobox(form) {
@@ -14,6 +17,7 @@ function setUpCombobox(form) {
   const listbox = document.getElementById(input.getAttribute("aria-controls"));
   const status = form.querySelector("[aria-live]");
   const labels = JSON.parse(form.dataset.kindLabels || "{}");
+  const statusTexts = JSON.parse(form.dataset.statusTexts || "{}");
   const suggestUrl = form.dataset.suggestUrl;
   let options = [];
   let active = -1;
@@ -70,9 +74,7 @@ function setUpCombobox(form) {
     options = items.map(makeOption);
     listbox.replaceChildren(...options);
     const count = options.length;
-    status.textContent = count
-      ? `${count} ${plural(count, "suggestion disponible", "suggestions disponibles")}.`
-      : "Aucune suggestion.";
+    status.textContent = countText(statusTexts, count);
     open();
   }
 

@@ -1,0 +1,147 @@
+"""Socket.IO handlers: check who sends what, call one service, ack the result."""
+
+import functools
+import logging
+
+from flask import g, request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
+
+from app import realtime
+from app.channels import payloads, services
+from app.errors import DomainError
+from app.extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+
+def _reload_member() -> None:
+    """Load the member again from the session for this event (Flask-Login caches
+    it in `g`, which outlives one event where an app context is already pushed)."""
+    g.pop("_login_user", None)
+
+
+def _error(message: str) -> dict:
+    return {"ok": False, "error": message}
+
+
+def handler(event: str):
+    """Register an event that needs a logged-in member and a dict payload."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(data=None, *_extra):
+            # The member is loaded again for each event: a session that ended
+            # (logout, deactivation) leaves this socket unable to act.
+            _reload_member()
+            if not current_user.is_authenticated:
+                return _error("Connectez-vous pour discuter.")
+            if not isinstance(data, dict):
+                return _error("Requête invalide : un objet JSON est attendu.")
+            try:
+                return function(data)
+            except DomainError as error:
+                db.session.rollback()
+                return _error(error.message)
+            except Exception:
+                db.session.rollback()
+                log.exception("Socket event %s failed", event)
+                return _error("Erreur interne : réessayez.")
+
+        return socketio.on(event)(wrapper)
+
+    return decorate
+
+
+@socketio.on("connect")
+def on_connect(_auth=None):
+    """A browser opens its socket: only logged-in members may."""
+    _reload_member()
+    if not current_user.is_authenticated:
+        raise ConnectionRefusedError("Connectez-vous pour discuter.")
+    join_room(realtime.member_room(current_user.id))
+    for channel_id in services.member_channel_ids(current_user):  # unread badges
+        join_room(realtime.channel_room(channel_id))
+    if realtime.track_socket(request.sid, current_user.id):
+        realtime.publish(None, "presence", _presence(current_user, True))
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    """The socket closed (tab closed, network lost, or session ended)."""
+    member = realtime.forget_socket(request.sid)
+    if member is not None:
+        realtime.publish(None, "presence", _presence(member, False))
+
+
+def _presence(member, online: bool) -> dict:
+    return {"member": payloads.member_payload(member), "online": online}
+
+
+@handler("join_channel")
+def on_join_channel(data: dict) -> dict:
+    """Sent when a channel page opens or the socket reconnects; `after` catches up."""
+    channel = services.readable_channel(current_user, data.get("channel"))
+    after = data.get("after")
+    missed = []
+    if isinstance(after, int) and not isinstance(after, bool):
+        missed = services.list_messages(
+            current_user, channel, after=after, limit=services.MAX_LIMIT
+        )
+    join_room(realtime.channel_room(channel.id))
+    online = realtime.online_member_ids()
+    members = services.channel_members(channel)
+    return {
+        "ok": True,
+        "channel": payloads.channel_payload(channel),
+        "messages": [payloads.message_payload(m) for m in missed],
+        "online": [m.username for m in members if m.id in online],
+    }
+
+
+@handler("leave_channel")
+def on_leave_channel(data: dict) -> dict:
+    """Sent when the member stops watching a channel (not leaving it for good)."""
+    channel = services.readable_channel(current_user, data.get("channel"))
+    leave_room(realtime.channel_room(channel.id))
+    return {"ok": True}
+
+
+@handler("send_message")
+def on_send_message(data: dict) -> dict:
+    """Sent by a member posting; acks with the stored message id."""
+    channel = services.readable_channel(current_user, data.get("channel"))
+    message = services.post_message(
+        current_user, channel, data.get("body"), data.get("client_id")
+    )
+    return {"ok": True, "id": message.id}
+
+
+@handler("edit_message")
+def on_edit_message(data: dict) -> dict:
+    """Sent by an author rewriting their message."""
+    message = services.edit_message(current_user, data.get("id"), data.get("body"))
+    return {"ok": True, "id": message.id}
+
+
+@handler("delete_message")
+def on_delete_message(data: dict) -> dict:
+    """Sent by an author, or staff moderating, to remove a message."""
+    message = services.delete_message(current_user, data.get("id"))
+    return {"ok": True, "id": message.id}
+
+
+@handler("typing")
+def on_typing(data: dict) -> dict:
+    """Sent while the member types (at most every few seconds)."""
+    channel = services.readable_channel(current_user, data.get("channel"))
+    services.announce_typing(current_user, channel, skip_sid=request.sid)
+    return {"ok": True}
+
+
+@handler("mark_read")
+def on_mark_read(data: dict) -> dict:
+    """Sent when the member has seen messages up to an id."""
+    channel = services.readable_channel(current_user, data.get("channel"))
+    unread = services.mark_read(current_user, channel, data.get("message_id"))
+    return {"ok": True, "unread": unread}

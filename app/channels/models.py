@@ -1,0 +1,130 @@
+"""Discussion channels, their members, their messages, and the open sockets."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.members.models import Member
+from app.timeutil import utcnow
+
+# defi: one per défi, readable by every member; topic: created by members, open
+# to all; private: invitation only; direct: a conversation between a few members.
+KINDS = ("defi", "topic", "private", "direct")
+PUBLIC_KINDS = ("defi", "topic")
+
+
+class Channel(db.Model):
+    __tablename__ = "channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    defi_id: Mapped[int | None] = mapped_column(
+        ForeignKey("defis.id", ondelete="CASCADE"), unique=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+
+    defi: Mapped["Defi | None"] = relationship()  # noqa: F821
+    memberships: Mapped[list["ChannelMember"]] = relationship(
+        back_populates="channel", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in PUBLIC_KINDS
+
+    @property
+    def access_key(self) -> str:
+        """What a search document of this channel needs: see app/search."""
+        return "public" if self.is_public else f"channel:{self.id}"
+
+
+class ChannelMember(db.Model):
+    """A member in a channel, and the last message they have read there."""
+
+    __tablename__ = "channel_members"
+
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    last_read_id: Mapped[int] = mapped_column(Integer, default=0)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    channel: Mapped[Channel] = relationship(back_populates="memberships")
+    member: Mapped[Member] = relationship()
+
+
+class Message(db.Model):
+    """A message: its id only grows, so `after=<id>` catches up in order."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("author_id", "client_id"),
+        Index("ix_messages_channel_id_id", "channel_id", "id"),  # history, catch-up
+        Index("ix_messages_author_id_created_at", "author_id", "created_at"),
+        {"sqlite_autoincrement": True},  # an id is never given out twice
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    # Set by the sender's client: a retry of the same message is stored once.
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)  # sanitised rendering of body
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when staff removed it (moderation) rather than its author.
+    deleted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+
+    channel: Mapped[Channel] = relationship()
+    author: Mapped[Member | None] = relationship(foreign_keys=[author_id])
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class SocketSession(db.Model):
+    """An open Socket.IO connection: who is online, and whose sockets to close."""
+
+    __tablename__ = "socket_sessions"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    connected_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )

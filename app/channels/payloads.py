@@ -1,0 +1,56 @@
+"""The one shape of each thing sent to clients, over Socket.IO and the API."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from app.channels.models import Channel, Message
+from app.members.models import Member
+from app.timeutil import as_utc
+
+KIND_LABELS = {
+    "defi": _l("Défi"),
+    "topic": _l("Thématique"),
+    "private": _l("Privé"),
+    "direct": _l("Message direct"),
+}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return as_utc(moment).isoformat() if moment else None
+
+
+def member_payload(member: Member | None) -> dict | None:
+    if member is None:
+        return None
+    return {"username": member.username, "display_name": member.display_name}
+
+
+def message_payload(message: Message) -> dict:
+    """A message as clients show it; a deleted one keeps only its place."""
+    author = message.author
+    return {
+        "id": message.id,
+        "channel": message.channel.slug,
+        "author": member_payload(author) if author and author.active else None,
+        "body": message.body,
+        "html": message.html,
+        "client_id": message.client_id,
+        "created_at": _iso(message.created_at),
+        "edited_at": _iso(message.edited_at),
+        "deleted": message.deleted,
+    }
+
+
+def channel_payload(channel: Channel, unread: int | None = None) -> dict:
+    payload = {
+        "slug": channel.slug,
+        "name": channel.name,
+        "kind": channel.kind,
+        "description": channel.description,
+        "archived": channel.archived,
+        "url": f"/channels/{channel.slug}",
+    }
+    if unread is not None:
+        payload["unread"] = unread
+    return payload

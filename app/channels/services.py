@@ -1,0 +1,477 @@
+"""Channels and messages: who may read and write where, and what they see."""
+
+import re
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app import realtime
+from app.channels import payloads
+from app.channels.models import PUBLIC_KINDS, Channel, ChannelMember, Message
+from app.defis.models import Defi
+from app.errors import Invalid, NotAllowed, NotFound
+from app.extensions import db
+from app.markdown import render_markdown
+from app.members.models import Member
+from app.text import clean_spaces, slugify
+from app.timeutil import utcnow
+
+MAX_BODY = 4000
+MAX_NAME = 80
+HISTORY_LIMIT = 50
+MAX_LIMIT = 200
+_MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9._-]{1,39})", re.IGNORECASE)
+_CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+
+
+# Reading channels ----------------------------------------------------------
+
+
+def get_channel(slug: str) -> Channel | None:
+    return db.session.scalar(select(Channel).where(Channel.slug == slug))
+
+
+def defi_channel(defi: Defi) -> Channel | None:
+    return db.session.scalar(select(Channel).where(Channel.defi_id == defi.id))
+
+
+def membership(member: Member, channel: Channel) -> ChannelMember | None:
+    return db.session.get(ChannelMember, (channel.id, member.id))
+
+
+def can_read(member: Member, channel: Channel) -> bool:
+    """Public channels are open to every member; the others to their members."""
+    if not member.active:
+        return False
+    return channel.is_public or membership(member, channel) is not None
+
+
+def readable_channel(member: Member, slug: str) -> Channel:
+    """The channel, if the member may read it (a private one is not even named)."""
+    channel = get_channel(str(slug or "")[:MAX_NAME])
+    if channel is None or not can_read(member, channel):
+        raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
+    return channel
+
+
+def member_channels(member: Member) -> list[tuple[Channel, int]]:
+    """The member's channels, with their unread counts, most recent first."""
+    unread = unread_counts(member)
+    channels = db.session.scalars(
+        select(Channel)
+        .join(ChannelMember, ChannelMember.channel_id == Channel.id)
+        .where(ChannelMember.member_id == member.id)
+        .order_by(Channel.archived, Channel.kind, Channel.name)
+    )
+    return [(channel, unread.get(channel.id, 0)) for channel in channels]
+
+
+def member_channel_ids(member: Member) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(ChannelMember.channel_id).where(ChannelMember.member_id == member.id)
+        )
+    )
+
+
+def public_channels(member: Member, limit: int = 200) -> list[Channel]:
+    """Open channels the member has not joined: topic channels first."""
+    joined = select(ChannelMember.channel_id).where(
+        ChannelMember.member_id == member.id
+    )
+    return list(
+        db.session.scalars(
+            select(Channel)
+            .where(Channel.kind.in_(PUBLIC_KINDS), Channel.id.not_in(joined))
+            .order_by(Channel.archived, Channel.kind.desc(), Channel.name)
+            .limit(limit)
+        )
+    )
+
+
+def channel_members(channel: Channel) -> list[Member]:
+    """Active members of a channel, by name."""
+    return list(
+        db.session.scalars(
+            select(Member)
+            .join(ChannelMember, ChannelMember.member_id == Member.id)
+            .where(ChannelMember.channel_id == channel.id, Member.active.is_(True))
+            .order_by(Member.display_name)
+        )
+    )
+
+
+def unread_counts(member: Member) -> dict[int, int]:
+    """Messages of others after the member's last read one, per channel."""
+    unread = and_(
+        Message.channel_id == ChannelMember.channel_id,
+        Message.id > ChannelMember.last_read_id,
+        Message.deleted_at.is_(None),
+        Message.author_id != member.id,
+    )
+    rows = db.session.execute(
+        select(ChannelMember.channel_id, func.count(Message.id))
+        .join(Message, unread)
+        .where(ChannelMember.member_id == member.id)
+        .group_by(ChannelMember.channel_id)
+    )
+    return {channel_id: count for channel_id, count in rows}
+
+
+def list_messages(
+    member: Member,
+    channel: Channel,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    limit: int = HISTORY_LIMIT,
+) -> list[Message]:
+    """Messages in id order: those after an id (catch-up) or the latest ones."""
+    if not can_read(member, channel):
+        raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"La limite doit être comprise entre 1 et {MAX_LIMIT}.")
+    query = (
+        select(Message)
+        .where(Message.channel_id == channel.id)
+        .options(selectinload(Message.author))
+    )
+    if after is not None:
+        query = query.where(Message.id > after).order_by(Message.id).limit(limit)
+        return list(db.session.scalars(query))
+    if before is not None:
+        query = query.where(Message.id < before)
+    latest = db.session.scalars(query.order_by(Message.id.desc()).limit(limit))
+    return list(reversed(list(latest)))
+
+
+# Creating channels and joining them -------------------------------------------
+
+
+def _free_slug(base: str) -> str:
+    base = base or "canal"
+    slug, n = base, 2
+    while db.session.scalar(select(Channel.id).where(Channel.slug == slug)):
+        slug, n = f"{base[: MAX_NAME - 4]}-{n}", n + 1
+    return slug
+
+
+def _add_member(channel: Channel, member: Member) -> None:
+    if channel.id is None or membership(member, channel) is None:
+        channel.memberships.append(ChannelMember(member=member))
+
+
+def ensure_defi_channel(defi: Defi) -> Channel:
+    """The défi's channel, created if missing, with its team as members (no commit)."""
+    channel = defi_channel(defi)
+    if channel is None:
+        channel = Channel(
+            slug=_free_slug(f"defi-{defi.slug}"[:MAX_NAME]),
+            name=defi.title[:MAX_NAME],
+            kind="defi",
+            description=(defi.tagline or "")[:300],
+            defi=defi,
+        )
+        db.session.add(channel)
+    for team_member in defi.team:
+        _add_member(channel, team_member.member)
+    return channel
+
+
+def ensure_defi_channels() -> int:
+    """Give every défi its channel and every team member a seat; returns created."""
+    has_channel = select(Channel.defi_id).where(Channel.defi_id.is_not(None))
+    missing = db.session.scalar(
+        select(func.count(Defi.id)).where(Defi.id.not_in(has_channel))
+    )
+    defis = db.session.scalars(select(Defi).options(selectinload(Defi.team)))
+    for defi in defis:
+        ensure_defi_channel(defi)
+    db.session.commit()
+    return missing or 0
+
+
+def _clean_name(name: str) -> str:
+    name = clean_spaces(name or "")
+    if not name:
+        raise Invalid("Donnez un nom au canal.")
+    if len(name) > MAX_NAME:
+        raise Invalid(f"Le nom du canal est trop long ({MAX_NAME} caractères au plus).")
+    return name
+
+
+def create_channel(
+    creator: Member, *, name: str, description: str = "", private: bool = False
+) -> Channel:
+    """A topic channel open to all, or a private one; the creator joins it."""
+    name = _clean_name(name)
+    description = clean_spaces(description or "")
+    if len(description) > 300:
+        raise Invalid("La description est trop longue (300 caractères au plus).")
+    channel = Channel(
+        slug=_free_slug(slugify(name)),
+        name=name,
+        kind="private" if private else "topic",
+        description=description,
+        created_by_id=creator.id,
+    )
+    channel.memberships.append(ChannelMember(member=creator))
+    db.session.add(channel)
+    db.session.commit()
+    return channel
+
+
+def start_direct(member: Member, others: list[Member]) -> Channel:
+    """The direct conversation between these members, created the first time."""
+    people = {m.id: m for m in [member, *others] if m.active}
+    if len(people) < 2 or any(not m.active for m in others):
+        raise Invalid("Choisissez au moins un autre membre actif.")
+    if len(people) > 9:
+        raise Invalid("Une conversation directe réunit au plus 9 membres.")
+    slug = "dm-" + "-".join(str(i) for i in sorted(people))
+    channel = get_channel(slug)
+    if channel is None:
+        names = ", ".join(sorted(m.display_name for m in people.values()))
+        channel = Channel(slug=slug, name=names[:MAX_NAME], kind="direct")
+        channel.memberships = [ChannelMember(member=m) for m in people.values()]
+        db.session.add(channel)
+        db.session.commit()
+    return channel
+
+
+def join_channel(member: Member, channel: Channel) -> None:
+    """Join an open channel (private ones are joined by invitation)."""
+    if not channel.is_public:
+        raise NotAllowed("Ce canal est privé : un de ses membres doit vous y inviter.")
+    if membership(member, channel) is None:
+        db.session.add(ChannelMember(channel=channel, member=member))
+        db.session.commit()
+
+
+def invite_to_channel(actor: Member, channel: Channel, member: Member) -> None:
+    """A member of a private channel (or staff) brings someone in."""
+    if channel.kind == "direct":
+        raise Invalid("On ne peut pas ajouter de membre à une conversation directe.")
+    if membership(actor, channel) is None and not actor.is_staff:
+        raise NotAllowed("Seuls les membres du canal peuvent y inviter.")
+    if not member.active:
+        raise Invalid("Ce membre n'est plus actif.")
+    if membership(member, channel) is None:
+        db.session.add(ChannelMember(channel=channel, member=member))
+        db.session.commit()
+
+
+def leave_channel(member: Member, channel: Channel) -> None:
+    """Leave a channel; nothing of what was said is lost."""
+    seat = membership(member, channel)
+    if seat is not None:
+        db.session.delete(seat)
+        db.session.commit()
+
+
+def set_archived(actor: Member, channel: Channel, archived: bool) -> None:
+    """Archive (read-only, still searchable) or reopen; its creator or staff."""
+    if not (actor.is_staff or channel.created_by_id == actor.id):
+        raise NotAllowed("Seuls le créateur du canal et l'équipe peuvent l'archiver.")
+    channel.archived = archived
+    db.session.commit()
+
+
+# Writing messages ------------------------------------------------------------
+
+
+def _clean_body(body: object) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise Invalid("Le message est vide.")
+    if len(body) > MAX_BODY:
+        raise Invalid(f"Le message est trop long ({MAX_BODY} caractères au plus).")
+    return body.strip()
+
+
+def _clean_client_id(client_id: object) -> str | None:
+    if client_id in (None, ""):
+        return None
+    if not isinstance(client_id, str) or len(client_id) > 64:
+        raise Invalid("Identifiant client invalide (64 caractères au plus).")
+    return client_id
+
+
+def mentioned_members(body: str) -> list[Member]:
+    """Active members named as @username outside code."""
+    prose = _CODE.sub(" ", body)
+    names = {name.lower() for name in _MENTION.findall(prose)}
+    if not names:
+        return []
+    return list(
+        db.session.scalars(
+            select(Member).where(
+                func.lower(Member.username).in_(names), Member.active.is_(True)
+            )
+        )
+    )
+
+
+def render_body(body: str, mentioned: list[Member]) -> str:
+    """Sanitised HTML, with @mentions of real members linked to their profiles."""
+    known = {m.username.lower(): m.username for m in mentioned}
+
+    def link(match: re.Match) -> str:
+        username = known.get(match[1].lower())
+        return f"[@{username}](/members/{username})" if username else match[0]
+
+    parts = _CODE.split(body)  # odd parts are code: left as written
+    text = "".join(
+        part if i % 2 else _MENTION.sub(link, part) for i, part in enumerate(parts)
+    )
+    return str(render_markdown(text))
+
+
+def _check_flood(author: Member) -> None:
+    count, seconds = current_app.config["CHAT_FLOOD_LIMIT"]
+    since = utcnow() - timedelta(seconds=seconds)
+    sent = db.session.scalar(
+        select(func.count(Message.id)).where(
+            Message.author_id == author.id, Message.created_at > since
+        )
+    )
+    if sent >= count:
+        raise Invalid(
+            "Vous envoyez des messages trop vite : patientez quelques secondes."
+        )
+
+
+def _check_can_post(author: Member, channel: Channel) -> None:
+    if not can_read(author, channel):
+        raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
+    if channel.archived:
+        raise NotAllowed("Ce canal est archivé : on peut le lire, plus y écrire.")
+
+
+def _existing(author: Member, client_id: str | None) -> Message | None:
+    if client_id is None:
+        return None
+    return db.session.scalar(
+        select(Message).where(
+            Message.author_id == author.id, Message.client_id == client_id
+        )
+    )
+
+
+def post_message(
+    author: Member, channel: Channel, body: object, client_id: object = None
+) -> Message:
+    """Store a message, then broadcast it; a retried client_id is stored once."""
+    _check_can_post(author, channel)
+    body, client_id = _clean_body(body), _clean_client_id(client_id)
+    if (message := _existing(author, client_id)) is not None:
+        return message
+    _check_flood(author)
+    mentioned = mentioned_members(body)
+    message = Message(
+        channel=channel,
+        author=author,
+        client_id=client_id,
+        body=body,
+        html=render_body(body, mentioned),
+    )
+    db.session.add(message)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same client_id, sent at the same time
+        db.session.rollback()
+        return _existing(author, client_id)
+    seat = membership(author, channel)
+    if seat is None:  # writing in an open channel joins it
+        seat = ChannelMember(channel=channel, member=author)
+        db.session.add(seat)
+    seat.last_read_id = message.id
+    db.session.commit()
+    _announce_posted(message, mentioned)
+    return message
+
+
+def _announce_posted(message: Message, mentioned: list[Member]) -> None:
+    payload = payloads.message_payload(message)
+    realtime.publish(
+        realtime.channel_room(message.channel_id), "message_posted", payload
+    )
+    for member in mentioned:
+        if member.id != message.author_id and can_read(member, message.channel):
+            realtime.publish(realtime.member_room(member.id), "mentioned", payload)
+
+
+def _own_message(actor: Member, message_id: object, moderate: bool) -> Message:
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise Invalid("Identifiant de message invalide.")
+    message = db.session.get(Message, message_id)
+    if message is None or message.deleted or not can_read(actor, message.channel):
+        raise NotFound("Ce message n'existe pas.")
+    if message.author_id != actor.id and not (moderate and actor.is_staff):
+        raise NotAllowed("Seul son auteur peut modifier ce message.")
+    return message
+
+
+def edit_message(actor: Member, message_id: object, body: object) -> Message:
+    """The author rewrites their message; "modifié" shows beside it."""
+    message = _own_message(actor, message_id, moderate=False)
+    if message.channel.archived:
+        raise NotAllowed("Ce canal est archivé : on peut le lire, plus y écrire.")
+    body = _clean_body(body)
+    message.body, message.html = body, render_body(body, mentioned_members(body))
+    message.edited_at = utcnow()
+    db.session.commit()
+    realtime.publish(
+        realtime.channel_room(message.channel_id),
+        "message_edited",
+        payloads.message_payload(message),
+    )
+    return message
+
+
+def delete_message(actor: Member, message_id: object) -> Message:
+    """Its author, or staff moderating, removes a message; its text is erased."""
+    message = _own_message(actor, message_id, moderate=True)
+    message.body, message.html = "", ""
+    message.deleted_at = utcnow()
+    if message.author_id != actor.id:
+        from app.admin.services import audit
+
+        message.deleted_by_id = actor.id
+        audit(actor, "message.hide", f"{message.channel.slug}#{message.id}")
+    db.session.commit()
+    realtime.publish(
+        realtime.channel_room(message.channel_id),
+        "message_deleted",
+        {"id": message.id, "channel": message.channel.slug},
+    )
+    return message
+
+
+def mark_read(member: Member, channel: Channel, message_id: object) -> int:
+    """Remember the last message read; returns what is left unread there."""
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise Invalid("Identifiant de message invalide.")
+    seat = membership(member, channel)
+    if seat is None:
+        raise NotAllowed("Rejoignez le canal pour suivre vos messages non lus.")
+    newest = db.session.scalar(
+        select(func.max(Message.id)).where(Message.channel_id == channel.id)
+    )
+    seat.last_read_id = max(seat.last_read_id, min(message_id, newest or 0))
+    db.session.commit()
+    return unread_counts(member).get(channel.id, 0)
+
+
+def announce_typing(member: Member, channel: Channel, skip_sid: str) -> None:
+    """Tell the others in the channel that the member is typing."""
+    if not can_read(member, channel) or channel.archived:
+        raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
+    realtime.publish(
+        realtime.channel_room(channel.id),
+        "typing",
+        {"channel": channel.slug, "member": payloads.member_payload(member)},
+        skip_sid=skip_sid,
+    )

@@ -1,0 +1,144 @@
+"""The channel pages: the list, one channel, and the actions without JavaScript."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.channels import bp, payloads, services
+from app.channels.forms import ChannelForm, MemberForm, MessageForm
+from app.errors import DomainError
+from app.members.services import get_member
+
+
+@bp.get("/")
+def index():
+    """The member's channels with unread counts, and the open ones to join."""
+    return render_template(
+        "channels/index.html",
+        mine=services.member_channels(current_user),
+        others=services.public_channels(current_user),
+        form=ChannelForm(),
+        direct_form=MemberForm(prefix="direct"),
+        kind_labels=payloads.KIND_LABELS,
+    )
+
+
+@bp.post("/")
+def create():
+    form = ChannelForm()
+    if not form.validate_on_submit():
+        flash(_("Donnez un nom au canal (80 caractères au plus)."), "error")
+        return redirect(url_for("channels.index"))
+    channel = services.create_channel(
+        current_user,
+        name=form.name.data,
+        description=form.description.data or "",
+        private=form.private.data,
+    )
+    return redirect(url_for("channels.detail", slug=channel.slug))
+
+
+@bp.post("/direct")
+def direct():
+    """Open (or create) the direct conversation with one member."""
+    form = MemberForm(prefix="direct")
+    other = get_member((form.username.data or "").strip().lstrip("@"))
+    if not form.validate_on_submit() or other is None or not other.active:
+        flash(_("Aucun membre actif ne porte cet identifiant."), "error")
+        return redirect(url_for("channels.index"))
+    try:
+        channel = services.start_direct(current_user, [other])
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("channels.index"))
+    return redirect(url_for("channels.detail", slug=channel.slug))
+
+
+@bp.get("/<slug>")
+def detail(slug: str):
+    channel = services.readable_channel(current_user, slug)
+    seat = services.membership(current_user, channel)
+    return render_template(
+        "channels/detail.html",
+        channel=channel,
+        seat=seat,
+        messages=services.list_messages(current_user, channel),
+        members=services.channel_members(channel),
+        channels=services.member_channels(current_user),
+        form=MessageForm(),
+        invite_form=MemberForm(prefix="invite"),
+        kind_labels=payloads.KIND_LABELS,
+        can_archive=current_user.is_staff or channel.created_by_id == current_user.id,
+    )
+
+
+def _back(slug: str):
+    return redirect(url_for("channels.detail", slug=slug))
+
+
+@bp.post("/<slug>/messages")
+def post(slug: str):
+    """The composer without JavaScript."""
+    channel = services.readable_channel(current_user, slug)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        flash(
+            _("Le message est vide ou trop long (4 000 caractères au plus)."), "error"
+        )
+        return _back(slug)
+    try:
+        services.post_message(
+            current_user, channel, form.body.data, form.client_id.data or None
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+    return _back(slug)
+
+
+def _action(slug: str, act, done: str):
+    """A button's action (CSRFProtect has checked the token), then the channel."""
+    channel = services.readable_channel(current_user, slug)
+    try:
+        act(channel)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(done, "success")
+    return _back(slug)
+
+
+@bp.post("/<slug>/join")
+def join(slug: str):
+    return _action(
+        slug, lambda c: services.join_channel(current_user, c), _("Canal rejoint.")
+    )
+
+
+@bp.post("/<slug>/leave")
+def leave(slug: str):
+    services.leave_channel(current_user, services.readable_channel(current_user, slug))
+    flash(_("Vous avez quitté le canal."), "info")
+    return redirect(url_for("channels.index"))
+
+
+@bp.post("/<slug>/archive")
+def archive(slug: str):
+    return _action(
+        slug,
+        lambda c: services.set_archived(current_user, c, not c.archived),
+        _("Archivage du canal mis à jour."),
+    )
+
+
+@bp.post("/<slug>/invite")
+def invite(slug: str):
+    form = MemberForm(prefix="invite")
+    member = get_member((form.username.data or "").strip().lstrip("@"))
+    if not form.validate_on_submit() or member is None:
+        flash(_("Aucun membre actif ne porte cet identifiant."), "error")
+        return _back(slug)
+    return _action(
+        slug,
+        lambda c: services.invite_to_channel(current_user, c, member),
+        _("Membre ajouté au canal."),
+    )

@@ -1,0 +1,120 @@
+"""Real-time events: the only caller of socketio.emit, and who is connected.
+
+Services publish after their commit. Open sockets are rows of `socket_sessions`,
+so any process (through the message queue when there are several) can close the
+sockets of a member whose session ended: a socket keeps the copy of the session
+it was given at connect time, so a logout alone would not reach it.
+"""
+
+import logging
+
+from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.channels.models import SocketSession
+from app.extensions import db, socketio
+from app.members.models import Member
+
+log = logging.getLogger(__name__)
+
+
+def publish(room: str, event_name: str, payload: dict, skip_sid: str | None = None):
+    """Send an event to every socket in a room (on every process)."""
+    socketio.emit(event_name, payload, to=room, skip_sid=skip_sid)
+
+
+def member_room(member_id: int) -> str:
+    return f"member:{member_id}"
+
+
+def channel_room(channel_id: int) -> str:
+    return f"channel:{channel_id}"
+
+
+def track_socket(sid: str, member_id: int) -> bool:
+    """Remember an open socket; True when it is the member's first one."""
+    others = db.session.scalar(
+        select(func.count()).where(SocketSession.member_id == member_id)
+    )
+    db.session.merge(SocketSession(sid=sid, member_id=member_id))
+    db.session.commit()
+    return not others
+
+
+def forget_socket(sid: str) -> Member | None:
+    """Forget a closed socket; returns its member when they are now offline.
+
+    A socket closes inside another session's after_commit when a logout closes
+    it, so this uses a session of its own.
+    """
+    with Session(db.engine, expire_on_commit=False) as session:
+        row = session.get(SocketSession, sid)
+        if row is None:
+            return None
+        member_id = row.member_id
+        session.delete(row)
+        session.commit()
+        left = session.scalar(
+            select(func.count()).where(SocketSession.member_id == member_id)
+        )
+        return None if left else session.get(Member, member_id)
+
+
+def online_member_ids() -> set[int]:
+    """Members with at least one open socket."""
+    return set(db.session.scalars(select(SocketSession.member_id).distinct()))
+
+
+def disconnect_member(member_id: int) -> None:
+    """Close every socket of a member, wherever it is connected (after a commit:
+    its own session, since the committed one may not run SQL any more)."""
+    with Session(db.engine) as session:
+        sids = list(
+            session.scalars(
+                select(SocketSession.sid).where(SocketSession.member_id == member_id)
+            )
+        )
+        session.execute(delete(SocketSession).where(SocketSession.sid.in_(sids)))
+        session.commit()
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+
+
+def forget_stale_sockets() -> None:
+    """At the start of a lone process, no socket of a previous run is open."""
+    try:
+        with Session(db.engine) as session:
+            session.execute(delete(SocketSession))
+            session.commit()
+    except SQLAlchemyError:
+        log.info("Socket sessions not cleared (database not migrated yet?)")
+
+
+# A changed session token (logout, password change, deactivation) ends sockets.
+
+
+def _note_ended_sessions(session, _flush_context) -> None:
+    for obj in session.dirty:
+        if isinstance(obj, Member) and inspect(obj).attrs.session_token.history.deleted:
+            session.info.setdefault("sockets_to_close", set()).add(obj.id)
+
+
+def _close_after_commit(session) -> None:
+    for member_id in session.info.pop("sockets_to_close", ()):
+        try:
+            disconnect_member(member_id)
+        except Exception:  # a dead socket must not undo a logout
+            log.exception("Could not close the sockets of member %s", member_id)
+
+
+def _forget_on_rollback(session, _previous_transaction) -> None:
+    session.info.pop("sockets_to_close", None)
+
+
+def install() -> None:
+    """Listen to the app's session (once per process)."""
+    if not event.contains(db.session, "after_flush", _note_ended_sessions):
+        event.listen(db.session, "after_flush", _note_ended_sessions)
+        event.listen(db.session, "after_commit", _close_after_commit)
+        event.listen(db.session, "after_soft_rollback", _forget_on_rollback)

@@ -1,0 +1,309 @@
+// The live channel page: messages over Socket.IO, catch-up after a reconnect,
+// typing, presence, unread badges, edit and delete. Without JavaScript the page
+// still works: the composer posts a form and the page reloads.
+
+const chat = document.getElementById("chat");
+const list = document.getElementById("messages");
+const form = document.getElementById("composer");
+const input = document.getElementById("body");
+const errorBox = document.getElementById("composer-error");
+const typingBox = document.getElementById("typing");
+const stateBox = document.getElementById("connection-state");
+const strings = JSON.parse(chat.dataset.strings);
+const channel = chat.dataset.channel;
+const me = chat.dataset.me;
+const pending = new Map(); // client_id -> body, sent again after a reconnect
+const typists = new Map(); // username -> timer
+let lastId = Math.max(0, ...[...list.children].map((li) => Number(li.dataset.id)));
+let lastTypingSent = 0;
+
+const socket = io({ transports: ["websocket", "polling"] });
+
+function say(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
+}
+
+function setState(state) {
+  stateBox.dataset.state = state;
+  stateBox.textContent = strings[state];
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function formatTime(iso) {
+  const date = new Date(iso);
+  return date.toLocaleString(document.documentElement.lang, {
+    day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit",
+  });
+}
+
+function renderBody(item, message) {
+  const body = item.querySelector(".eig-message__body");
+  if (message.deleted) {
+    body.replaceChildren(el("p", "", ""));
+    body.firstChild.appendChild(el("em", "", strings.deleted));
+  } else {
+    body.innerHTML = message.html; // sanitised by the server (nh3)
+  }
+}
+
+function messageItem(message) {
+  const item = el("li", "eig-message");
+  item.id = `message-${message.id}`;
+  item.dataset.id = message.id;
+  item.dataset.author = message.author ? message.author.username : "";
+  const meta = el("p", "eig-message__meta");
+  if (message.author) {
+    const link = el("a", "eig-message__author", message.author.display_name);
+    link.href = `/members/${encodeURIComponent(message.author.username)}`;
+    meta.appendChild(link);
+  } else {
+    meta.appendChild(el("span", "eig-message__author", strings.former_member));
+  }
+  const time = el("time", "", formatTime(message.created_at));
+  time.dateTime = message.created_at;
+  meta.append(" ", time);
+  item.append(meta, el("div", "eig-message__body eig-markdown"));
+  updateItem(item, message);
+  return item;
+}
+
+function updateItem(item, message) {
+  item.classList.toggle("eig-message--deleted", message.deleted);
+  const meta = item.querySelector(".eig-message__meta");
+  meta.querySelector(".eig-message__edited")?.remove();
+  if (message.edited_at && !message.deleted) {
+    meta.appendChild(el("span", "eig-message__edited", ` (${strings.edited})`));
+  }
+  renderBody(item, message);
+  addTools(item);
+}
+
+function addMessage(message) {
+  if (message.channel !== channel) return;
+  document.getElementById("no-messages")?.remove();
+  const existing = document.getElementById(`message-${message.id}`);
+  if (existing) return; // nothing twice
+  // Two server processes may deliver out of order: ids say the true order.
+  const later = [...list.querySelectorAll(".eig-message")].find(
+    (li) => Number(li.dataset.id) > message.id,
+  );
+  list.insertBefore(messageItem(message), later || null);
+  lastId = Math.max(lastId, message.id);
+  if (message.client_id) pending.delete(message.client_id);
+  markRead();
+}
+
+// Unread -----------------------------------------------------------------
+
+function badgeOf(slug) {
+  return document.querySelector(`#channel-list [data-channel="${CSS.escape(slug)}"] .eig-unread`);
+}
+
+function setUnread(slug, count) {
+  const badge = badgeOf(slug);
+  if (!badge) return;
+  badge.dataset.unread = count;
+  badge.firstChild.textContent = count;
+  badge.hidden = count === 0;
+}
+
+function markRead() {
+  if (chat.dataset.member !== "yes" || document.visibilityState !== "visible") return;
+  socket.emit("mark_read", { channel, message_id: lastId }, (ack) => {
+    if (ack && ack.ok) setUnread(channel, ack.unread);
+  });
+}
+
+function showNewMarker() {
+  const lastRead = Number(chat.dataset.lastRead);
+  const first = [...list.children].find(
+    (li) => Number(li.dataset.id) > lastRead && li.dataset.author !== me,
+  );
+  if (!lastRead || !first) return;
+  const marker = el("li", "eig-new-marker", strings.new_messages);
+  marker.id = "new-marker";
+  marker.setAttribute("role", "separator");
+  list.insertBefore(marker, first);
+}
+
+// Edit and delete ----------------------------------------------------------
+
+function addTools(item) {
+  if (item.dataset.author !== me || item.classList.contains("eig-message--deleted")) {
+    item.querySelector(".eig-message__tools")?.remove();
+    return;
+  }
+  if (item.querySelector(".eig-message__tools")) return;
+  const tools = el("p", "eig-message__tools");
+  const edit = el("button", "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", strings.edit);
+  const remove = el("button", "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", strings.delete);
+  edit.type = remove.type = "button";
+  edit.addEventListener("click", () => startEdit(item));
+  remove.addEventListener("click", () => {
+    if (window.confirm(strings.confirm_delete)) {
+      socket.emit("delete_message", { id: Number(item.dataset.id) }, showAckError);
+    }
+  });
+  tools.append(edit, remove);
+  item.appendChild(tools);
+}
+
+function startEdit(item) {
+  const id = Number(item.dataset.id);
+  fetch(`/api/v1/channels/${encodeURIComponent(channel)}/messages?after=${id - 1}&limit=1`)
+    .then((response) => response.json())
+    .then((data) => {
+      const message = data.messages.find((m) => m.id === id);
+      if (message) editor(item, message.body);
+    });
+}
+
+function editor(item, text) {
+  const area = el("textarea", "fr-input");
+  area.value = text;
+  area.setAttribute("aria-label", strings.edit);
+  const save = el("button", "fr-btn fr-btn--sm", strings.save);
+  const cancel = el("button", "fr-btn fr-btn--sm fr-btn--secondary", strings.cancel);
+  save.type = cancel.type = "button";
+  const box = el("div", "eig-message__editor");
+  box.append(area, save, cancel);
+  item.appendChild(box);
+  area.focus();
+  cancel.addEventListener("click", () => box.remove());
+  save.addEventListener("click", () => {
+    socket.emit("edit_message", { id: Number(item.dataset.id), body: area.value }, (ack) => {
+      showAckError(ack);
+      if (ack && ack.ok) box.remove();
+    });
+  });
+}
+
+function showAckError(ack) {
+  errorBox.textContent = ack && !ack.ok ? say(strings.send_failed, { error: ack.error }) : "";
+}
+
+// Sending ----------------------------------------------------------------
+
+function send(clientId, body) {
+  socket.emit("send_message", { channel, body, client_id: clientId }, (ack) => {
+    if (ack && ack.ok) {
+      pending.delete(clientId);
+      errorBox.textContent = "";
+      chat.dataset.member = "yes";
+    } else if (ack) {
+      pending.delete(clientId);
+      showAckError(ack);
+      if (!input.value) input.value = body; // give the text back
+    }
+  });
+}
+
+function submit(event) {
+  event.preventDefault();
+  const body = input.value.trim();
+  if (!body) return;
+  const clientId = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+  pending.set(clientId, body);
+  input.value = "";
+  if (socket.connected) send(clientId, body);
+}
+
+function onKey(event) {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    submit(event);
+  } else if (Date.now() - lastTypingSent > 3000) {
+    lastTypingSent = Date.now();
+    socket.emit("typing", { channel });
+  }
+}
+
+// Typing and presence --------------------------------------------------------
+
+function showTyping() {
+  const names = [...typists.keys()];
+  typingBox.textContent = names.length === 0 ? ""
+    : names.length === 1 ? say(strings.typing_one, { name: names[0] })
+    : strings.typing_many;
+}
+
+function onTyping(data) {
+  if (data.channel !== channel || data.member.username === me) return;
+  const name = data.member.display_name;
+  clearTimeout(typists.get(name));
+  typists.set(name, setTimeout(() => { typists.delete(name); showTyping(); }, 5000));
+  showTyping();
+}
+
+function setOnline(username, online) {
+  const row = document.querySelector(`#channel-members [data-username="${CSS.escape(username)}"]`);
+  if (row) row.classList.toggle("eig-online", online);
+}
+
+// History ----------------------------------------------------------------
+
+function loadOlder(button) {
+  const first = list.querySelector(".eig-message");
+  const before = first ? Number(first.dataset.id) : lastId + 1;
+  fetch(`/api/v1/channels/${encodeURIComponent(channel)}/messages?before=${before}&limit=50`)
+    .then((response) => response.json())
+    .then((data) => {
+      const anchor = list.firstChild;
+      for (const message of data.messages) {
+        if (!document.getElementById(`message-${message.id}`)) {
+          list.insertBefore(messageItem(message), anchor);
+        }
+      }
+      if (data.messages.length < 50) button.remove();
+    });
+}
+
+// Wiring -----------------------------------------------------------------
+
+socket.on("connect", () => {
+  setState("connected");
+  socket.emit("join_channel", { channel, after: lastId }, (ack) => {
+    if (!ack || !ack.ok) return showAckError(ack);
+    ack.messages.forEach(addMessage); // what was missed, in order
+    document.querySelectorAll("#channel-members [data-username]").forEach((row) => {
+      setOnline(row.dataset.username, ack.online.includes(row.dataset.username));
+    });
+    for (const [clientId, body] of pending) send(clientId, body); // stored once
+    markRead();
+  });
+});
+socket.on("disconnect", () => setState("offline"));
+socket.io.on("reconnect_attempt", () => setState("connecting"));
+socket.on("message_posted", (message) => {
+  if (message.channel === channel) {
+    addMessage(message);
+  } else if (message.author && message.author.username !== me) {
+    const badge = badgeOf(message.channel);
+    if (badge) setUnread(message.channel, Number(badge.dataset.unread) + 1);
+  }
+});
+socket.on("message_edited", (message) => {
+  const item = document.getElementById(`message-${message.id}`);
+  if (item) updateItem(item, message);
+});
+socket.on("message_deleted", (data) => {
+  const item = document.getElementById(`message-${data.id}`);
+  if (item) updateItem(item, { deleted: true, edited_at: null, html: "" });
+});
+socket.on("typing", onTyping);
+socket.on("presence", (data) => setOnline(data.member.username, data.online));
+
+if (form) {
+  form.addEventListener("submit", submit);
+  input.addEventListener("keydown", onKey);
+}
+document.getElementById("load-older")?.addEventListener("click", (e) => loadOlder(e.target));
+document.addEventListener("visibilitychange", markRead);
+list.querySelectorAll(".eig-message").forEach(addTools);
+showNewMarker();
+setState(socket.connected ? "connected" : "connecting");

@@ -1,0 +1,184 @@
+"""Socket.IO events: acks, broadcasts, catch-up, typing, presence and access."""
+
+from app.channels import services
+from app.extensions import socketio
+from tests.channels.conftest import events
+
+
+def open_channel(alice, bob, **options):
+    channel = services.create_channel(alice, name="Salon", **options)
+    if not options.get("private"):
+        services.join_channel(bob, channel)
+    return channel
+
+
+def test_anonymous_sockets_are_refused(app):
+    socket = socketio.test_client(app, flask_test_client=app.test_client())
+    assert not socket.is_connected()
+
+
+def test_a_sent_message_is_acked_with_its_id_and_reaches_the_channel(
+    app, alice, bob, connect
+):
+    channel = open_channel(alice, bob)
+    a, b = connect(alice), connect(bob)
+    for socket in (a, b):
+        assert socket.emit("join_channel", {"channel": channel.slug}, callback=True)[
+            "ok"
+        ]
+        socket.get_received()
+    ack = a.emit(
+        "send_message",
+        {"channel": channel.slug, "body": "Bonjour **Bob**", "client_id": "c1"},
+        callback=True,
+    )
+    assert ack["ok"] and isinstance(ack["id"], int)
+    [posted] = events(b, "message_posted")
+    assert posted["id"] == ack["id"] and posted["author"]["username"] == "alice"
+    assert "<strong>Bob</strong>" in posted["html"]
+
+
+def test_a_retry_with_the_same_client_id_is_stored_and_sent_once(
+    app, alice, bob, connect
+):
+    channel = open_channel(alice, bob)
+    a, b = connect(alice), connect(bob)
+    b.emit("join_channel", {"channel": channel.slug}, callback=True)
+    b.get_received()
+    data = {"channel": channel.slug, "body": "Une seule fois", "client_id": "r-1"}
+    first = a.emit("send_message", data, callback=True)
+    second = a.emit("send_message", data, callback=True)
+    assert first == second == {"ok": True, "id": first["id"]}
+    assert len(events(b, "message_posted")) == 1
+
+
+def test_a_reconnecting_client_gets_what_it_missed_in_order(app, alice, bob, connect):
+    channel = open_channel(alice, bob)
+    seen = services.post_message(alice, channel, "vu").id
+    for n in range(3):
+        services.post_message(alice, channel, f"manqué {n}")
+    b = connect(bob)
+    ack = b.emit(
+        "join_channel", {"channel": channel.slug, "after": seen}, callback=True
+    )
+    assert [m["body"] for m in ack["messages"]] == ["manqué 0", "manqué 1", "manqué 2"]
+
+
+def test_edit_and_delete_are_broadcast(app, alice, bob, connect):
+    channel = open_channel(alice, bob)
+    a, b = connect(alice), connect(bob)
+    b.emit("join_channel", {"channel": channel.slug}, callback=True)
+    sent = a.emit(
+        "send_message", {"channel": channel.slug, "body": "v1"}, callback=True
+    )
+    b.get_received()
+    assert a.emit("edit_message", {"id": sent["id"], "body": "v2"}, callback=True)["ok"]
+    [edited] = events(b, "message_edited")
+    assert edited["body"] == "v2" and edited["edited_at"]
+    refused = b.emit("delete_message", {"id": sent["id"]}, callback=True)
+    assert refused["ok"] is False and refused["error"]
+    assert a.emit("delete_message", {"id": sent["id"]}, callback=True)["ok"]
+    assert events(b, "message_deleted") == [{"id": sent["id"], "channel": "salon"}]
+
+
+def test_unread_counts_come_back_from_mark_read(app, alice, bob, connect):
+    channel = open_channel(alice, bob)
+    last = [services.post_message(alice, channel, f"u{n}").id for n in range(2)][-1]
+    b = connect(bob)
+    ack = b.emit(
+        "mark_read", {"channel": channel.slug, "message_id": last - 1}, callback=True
+    )
+    assert ack == {"ok": True, "unread": 1}
+
+
+def test_messages_of_other_channels_arrive_for_the_unread_badge(
+    app, alice, bob, connect
+):
+    channel = open_channel(alice, bob)
+    b = connect(bob)  # joined the channel before connecting: its room is joined
+    b.get_received()
+    services.post_message(alice, channel, "Pendant que tu lis ailleurs")
+    assert [m["channel"] for m in events(b, "message_posted")] == ["salon"]
+
+
+def test_typing_reaches_the_others_only(app, alice, bob, connect):
+    channel = open_channel(alice, bob)
+    a, b = connect(alice), connect(bob)
+    for socket in (a, b):
+        socket.emit("join_channel", {"channel": channel.slug}, callback=True)
+        socket.get_received()
+    assert a.emit("typing", {"channel": channel.slug}, callback=True)["ok"]
+    assert events(b, "typing")[0]["member"]["username"] == "alice"
+    assert events(a, "typing") == []
+
+
+def test_presence_is_announced_on_connect_and_disconnect(app, alice, bob, connect):
+    channel = open_channel(alice, bob)
+    b = connect(bob)
+    b.get_received()
+    a = connect(alice)
+    assert {
+        "member": {"username": "alice", "display_name": "Alice Durand"},
+        "online": True,
+    } in events(b, "presence")
+    ack = b.emit("join_channel", {"channel": channel.slug}, callback=True)
+    assert set(ack["online"]) == {"alice", "bob"}
+    a.disconnect()
+    assert events(b, "presence")[-1]["online"] is False
+
+
+def test_non_members_cannot_join_or_post_to_a_private_channel(app, alice, bob, connect):
+    channel = open_channel(alice, bob, private=True)
+    b = connect(bob)
+    for event, data in [
+        ("join_channel", {"channel": channel.slug}),
+        ("send_message", {"channel": channel.slug, "body": "intrus"}),
+        ("typing", {"channel": channel.slug}),
+    ]:
+        ack = b.emit(event, data, callback=True)
+        assert ack["ok"] is False and "n'existe pas" in ack["error"]
+    assert services.list_messages(alice, channel) == []
+
+
+def test_malformed_payloads_get_an_error_and_keep_the_connection(
+    app, alice, bob, connect
+):
+    channel = open_channel(alice, bob)
+    a = connect(alice)
+    for data in [
+        "texte",
+        42,
+        [1, 2],
+        {"channel": 7},
+        {"channel": channel.slug},
+        {"channel": channel.slug, "body": {"html": "x"}},
+        {"channel": channel.slug, "body": "x" * 5000},
+    ]:
+        ack = a.emit("send_message", data, callback=True)
+        assert ack["ok"] is False and ack["error"]
+    assert (
+        a.emit("edit_message", {"id": "1", "body": "x"}, callback=True)["ok"] is False
+    )
+    assert a.is_connected()
+    assert services.list_messages(alice, channel) == []
+
+
+def test_logout_disconnects_the_members_sockets(app, alice, bob, connect):
+    a = connect(alice)
+    other = connect(alice)
+    assert a.is_connected() and other.is_connected()
+    a.http.post("/auth/logout")
+    assert not a.is_connected() and not other.is_connected()
+
+
+def test_deactivation_disconnects_and_the_socket_can_no_longer_act(
+    app, alice, bob, connect
+):
+    from app.admin.services import set_active
+    from tests.factories import make_member
+
+    channel = open_channel(alice, bob)
+    b = connect(bob)
+    set_active(make_member(role="staff"), bob, False)
+    assert not b.is_connected()
+    assert services.list_messages(alice, channel) == []
