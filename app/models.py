@@ -2,7 +2,13 @@
 
 from app.admin.models import AuditEntry
 from app.auth.models import ApiToken, Invitation
-from app.channels.models import Channel, ChannelMember, Message, SocketSession
+from app.channels.models import (
+    Channel,
+    ChannelMember,
+    Message,
+    Reaction,
+    SocketSession,
+)
 from app.defis.models import (
     Administration,
     Defi,
@@ -27,6 +33,7 @@ __all__ = [
     "Member",
     "Message",
     "Promotion",
+    "Reaction",
     "SearchOutbox",
     "Skill",
     "SocketSession",

@@ -178,6 +178,16 @@ MESSAGE = _object(
         "created_at": DATE_TIME,
         "edited_at": NULLABLE_DATE_TIME,
         "deleted": {"type": "boolean"},
+        "reactions": _array(
+            _object(
+                {
+                    "emoji": STRING,
+                    "count": {"type": "integer", "minimum": 1},
+                    "members": _array(STRING),
+                },
+                "One emoji, with the usernames who chose it.",
+            )
+        ),
     },
     "A message; a deleted one keeps only its place.",
 )

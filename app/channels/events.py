@@ -131,6 +131,19 @@ def on_delete_message(data: dict) -> dict:
     return {"ok": True, "id": message.id}
 
 
+@handler("react")
+def on_react(data: dict) -> dict:
+    """Sent when a member clicks an emoji under a message (again: takes it back)."""
+    message = services.toggle_reaction(current_user, data.get("id"), data.get("emoji"))
+    return {"ok": True, "id": message.id}
+
+
+@handler("preview")
+def on_preview(data: dict) -> dict:
+    """Sent when the member asks to see their message before sending it."""
+    return {"ok": True, "html": services.preview(data.get("body"))}
+
+
 @handler("typing")
 def on_typing(data: dict) -> dict:
     """Sent while the member types (at most every few seconds)."""

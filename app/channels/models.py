@@ -110,10 +110,36 @@ class Message(db.Model):
 
     channel: Mapped[Channel] = relationship()
     author: Mapped[Member | None] = relationship(foreign_keys=[author_id])
+    reactions: Mapped[list["Reaction"]] = relationship(
+        cascade="all, delete-orphan", order_by="Reaction.created_at"
+    )
 
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+# The reactions offered: a short fixed set keeps them readable and safe.
+REACTIONS = ("👍", "❤️", "🎉", "😄", "🤔", "👀", "✅", "🙏")
+
+
+class Reaction(db.Model):
+    """A member's emoji on a message; a second click takes it back."""
+
+    __tablename__ = "reactions"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    emoji: Mapped[str] = mapped_column(String(16), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+
+    member: Mapped[Member] = relationship()
 
 
 class SocketSession(db.Model):

@@ -39,7 +39,19 @@ def message_payload(message: Message) -> dict:
         "created_at": _iso(message.created_at),
         "edited_at": _iso(message.edited_at),
         "deleted": message.deleted,
+        "reactions": reactions_payload(message),
     }
+
+
+def reactions_payload(message: Message) -> list[dict]:
+    """Each emoji once, with who chose it, in the order they were first chosen."""
+    grouped: dict[str, list[str]] = {}
+    for reaction in message.reactions:
+        grouped.setdefault(reaction.emoji, []).append(reaction.member.username)
+    return [
+        {"emoji": emoji, "count": len(names), "members": names}
+        for emoji, names in grouped.items()
+    ]
 
 
 def channel_payload(channel: Channel, unread: int | None = None) -> dict:

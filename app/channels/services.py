@@ -10,7 +10,14 @@ from sqlalchemy.orm import selectinload
 
 from app import realtime
 from app.channels import payloads
-from app.channels.models import PUBLIC_KINDS, Channel, ChannelMember, Message
+from app.channels.models import (
+    PUBLIC_KINDS,
+    REACTIONS,
+    Channel,
+    ChannelMember,
+    Message,
+    Reaction,
+)
 from app.defis.models import Defi
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
@@ -137,7 +144,10 @@ def list_messages(
     query = (
         select(Message)
         .where(Message.channel_id == channel.id)
-        .options(selectinload(Message.author))
+        .options(
+            selectinload(Message.author),
+            selectinload(Message.reactions).selectinload(Reaction.member),
+        )
     )
     if after is not None:
         query = query.where(Message.id > after).order_by(Message.id).limit(limit)
@@ -329,6 +339,12 @@ def render_body(body: str, mentioned: list[Member]) -> str:
     return str(render_markdown(text))
 
 
+def preview(body: object) -> str:
+    """The HTML a message would show, without storing it."""
+    body = _clean_body(body)
+    return render_body(body, mentioned_members(body))
+
+
 def _check_flood(author: Member) -> None:
     count, seconds = current_app.config["CHAT_FLOOD_LIMIT"]
     since = utcnow() - timedelta(seconds=seconds)
@@ -376,6 +392,7 @@ def post_message(
         client_id=client_id,
         body=body,
         html=render_body(body, mentioned),
+        reactions=[],
     )
     db.session.add(message)
     try:
@@ -388,19 +405,15 @@ def post_message(
         seat = ChannelMember(channel=channel, member=author)
         db.session.add(seat)
     seat.last_read_id = message.id
-    db.session.commit()
-    _announce_posted(message, mentioned)
-    return message
-
-
-def _announce_posted(message: Message, mentioned: list[Member]) -> None:
+    # Built before the commit expires what they read: no reloading afterwards.
     payload = payloads.message_payload(message)
-    realtime.publish(
-        realtime.channel_room(message.channel_id), "message_posted", payload
-    )
-    for member in mentioned:
-        if member.id != message.author_id and can_read(member, message.channel):
-            realtime.publish(realtime.member_room(member.id), "mentioned", payload)
+    notified = [m.id for m in mentioned if m.id != author.id and can_read(m, channel)]
+    room = realtime.channel_room(channel.id)
+    db.session.commit()
+    realtime.publish(room, "message_posted", payload)
+    for member_id in notified:
+        realtime.publish(realtime.member_room(member_id), "mentioned", payload)
+    return message
 
 
 def _own_message(actor: Member, message_id: object, moderate: bool) -> Message:
@@ -446,6 +459,35 @@ def delete_message(actor: Member, message_id: object) -> Message:
         realtime.channel_room(message.channel_id),
         "message_deleted",
         {"id": message.id, "channel": message.channel.slug},
+    )
+    return message
+
+
+def toggle_reaction(member: Member, message_id: object, emoji: object) -> Message:
+    """Add the member's emoji to a message, or take it back."""
+    if emoji not in REACTIONS:
+        raise Invalid("Réaction inconnue.")
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise Invalid("Identifiant de message invalide.")
+    message = db.session.get(Message, message_id)
+    if message is None or message.deleted or not can_read(member, message.channel):
+        raise NotFound("Ce message n'existe pas.")
+    if message.channel.archived:
+        raise NotAllowed("Ce canal est archivé : on peut le lire, plus y écrire.")
+    mine = db.session.get(Reaction, (message.id, member.id, emoji))
+    if mine is None:
+        message.reactions.append(Reaction(member=member, emoji=emoji))
+    else:
+        message.reactions.remove(mine)
+    db.session.commit()
+    realtime.publish(
+        realtime.channel_room(message.channel_id),
+        "message_reacted",
+        {
+            "id": message.id,
+            "channel": message.channel.slug,
+            "reactions": payloads.reactions_payload(message),
+        },
     )
     return message
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.channels import bp, payloads, services
 from app.channels.forms import ChannelForm, MemberForm, MessageForm
+from app.channels.models import REACTIONS
 from app.errors import DomainError
 from app.members.services import get_member
 
@@ -68,6 +69,8 @@ def detail(slug: str):
         form=MessageForm(),
         invite_form=MemberForm(prefix="invite"),
         kind_labels=payloads.KIND_LABELS,
+        reactions_payload=payloads.reactions_payload,
+        reaction_choices=REACTIONS,
         can_archive=current_user.is_staff or channel.created_by_id == current_user.id,
     )
 

@@ -38,8 +38,7 @@ def badge(page: Page, slug: str):
 
 
 def expect_no_unread(page: Page, slug: str) -> None:
-    """The badge says 0 and carries `hidden` (the CSS does not honour it yet:
-    see test_a_badge_with_nothing_unread_is_not_shown)."""
+    """The badge says 0 and carries `hidden`."""
     expect(badge(page, slug)).to_have_attribute("data-unread", "0")
     expect(badge(page, slug)).to_have_attribute("hidden", "")
 
@@ -131,3 +130,28 @@ def test_a_badge_with_nothing_unread_is_not_shown(members):
     open_channel(bruno, slug)
     expect_no_unread(bruno, slug)
     expect(badge(bruno, slug)).to_be_hidden(timeout=2_000)
+
+
+def test_mention_is_completed_and_a_reaction_shows_for_the_other(members):
+    slug, (_alice_name, bruno_name), (alice, bruno) = members
+    open_channel(alice, slug)
+    open_channel(bruno, slug)
+    composer = alice.locator("#body")
+    composer.click()
+    composer.type("Merci @Brun")  # found by name too
+    option = alice.locator("#mention-list [role=option]").first
+    expect(option).to_contain_text("Bruno Petit")
+    composer.press("Enter")  # picks the member, does not send
+    expect(composer).to_have_value(f"Merci @{bruno_name} ")
+    alice.locator("#preview-button").click()
+    expect(alice.locator("#preview a")).to_have_attribute(
+        "href", f"/members/{bruno_name}"
+    )
+    composer.press("Enter")
+    message = bruno.locator("#messages .eig-message").first
+    expect(message.locator("a", has_text=f"@{bruno_name}")).to_be_visible()
+
+    message.locator(".eig-react").click()
+    message.get_by_role("button", name="🎉").click()
+    expect(alice.locator("#messages .eig-reaction")).to_have_text("🎉 1")
+    expect(message.locator(".eig-reaction")).to_have_attribute("aria-pressed", "true")

@@ -182,3 +182,25 @@ def test_deactivation_disconnects_and_the_socket_can_no_longer_act(
     set_active(make_member(role="staff"), bob, False)
     assert not b.is_connected()
     assert services.list_messages(alice, channel) == []
+
+
+def test_a_reaction_is_broadcast_to_the_channel(app, alice, bob, connect):
+    channel = open_channel(alice, bob)
+    message = services.post_message(alice, channel, "Qui vient au meetup ?")
+    a, b = connect(alice), connect(bob)
+    b.emit("join_channel", {"channel": channel.slug}, callback=True)
+    b.get_received()
+    assert a.emit("react", {"id": message.id, "emoji": "👍"}, callback=True)["ok"]
+    [reacted] = events(b, "message_reacted")
+    assert reacted["reactions"] == [{"emoji": "👍", "count": 1, "members": ["alice"]}]
+
+
+def test_preview_renders_without_storing(app, alice, bob, connect):
+    channel = open_channel(alice, bob)
+    a = connect(alice)
+    ack = a.emit(
+        "preview", {"body": "**gras** et @bob <script>x</script>"}, callback=True
+    )
+    assert ack["ok"] and "<strong>gras</strong>" in ack["html"]
+    assert '<a href="/members/bob"' in ack["html"] and "<script>" not in ack["html"]
+    assert services.list_messages(alice, channel) == []

@@ -41,3 +41,20 @@ def test_messages_stay_findable_without_naming_their_author(app, alice, bob):
     set_active(make_member(role="staff"), bob, False)
     [hit] = search.search(alice, "aventures", kind="message").hits
     assert hit.title == "# Départs" and "Bob" not in hit.snippet
+
+
+def test_who_knows_counts_the_messages_a_member_wrote_on_the_topic(app, alice, bob):
+    channel = channels.create_channel(alice, name="Entraide SIG")
+    for text in ("QGIS et les projections Lambert 93", "Une projection Lambert 93"):
+        channels.post_message(bob, channel, text)
+    [match] = search.who_knows(alice, "lambert")
+    assert match.member.username == "bob"
+    assert match.reasons == ["2 messages"]
+
+
+def test_who_knows_ignores_messages_the_viewer_may_not_read(app, alice, bob):
+    carol = make_member(username="carol")
+    channel = channels.create_channel(bob, name="Discret", private=True)
+    channels.post_message(bob, channel, "Mon avis sur Kubernetes")
+    assert search.who_knows(carol, "kubernetes") == []
+    assert [m.member.username for m in search.who_knows(bob, "kubernetes")] == ["bob"]

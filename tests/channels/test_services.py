@@ -148,3 +148,28 @@ def test_a_deactivated_author_shows_as_former_member(app, alice, bob):
     bob.active = False
     db.session.commit()
     assert message_payload(message)["author"] is None
+
+
+def test_a_reaction_toggles_and_is_counted_per_emoji(app, alice, bob):
+    from app.channels.payloads import message_payload
+
+    channel = services.create_channel(alice, name="Réactions")
+    message = services.post_message(alice, channel, "Livré en production !")
+    services.toggle_reaction(alice, message.id, "🎉")
+    services.toggle_reaction(bob, message.id, "🎉")
+    services.toggle_reaction(bob, message.id, "👍")
+    assert message_payload(message)["reactions"] == [
+        {"emoji": "🎉", "count": 2, "members": ["alice", "bob"]},
+        {"emoji": "👍", "count": 1, "members": ["bob"]},
+    ]
+    services.toggle_reaction(bob, message.id, "🎉")  # taken back
+    assert [r["count"] for r in message_payload(message)["reactions"]] == [1, 1]
+
+
+@pytest.mark.parametrize("emoji", ["<script>", "💩" * 3, "", None, 1])
+def test_only_the_offered_reactions_are_accepted(app, alice, emoji):
+    channel = services.create_channel(alice, name="Réactions refusées")
+    message = services.post_message(alice, channel, "Bonjour")
+    with pytest.raises(Invalid):
+        services.toggle_reaction(alice, message.id, emoji)
+    assert message.reactions == []

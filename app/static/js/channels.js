@@ -2,6 +2,8 @@
 // typing, presence, unread badges, edit and delete. Without JavaScript the page
 // still works: the composer posts a form and the page reloads.
 
+import { mentionsOpen, setUpComposer } from "./composer.js";
+
 const chat = document.getElementById("chat");
 const list = document.getElementById("messages");
 const form = document.getElementById("composer");
@@ -10,6 +12,8 @@ const errorBox = document.getElementById("composer-error");
 const typingBox = document.getElementById("typing");
 const stateBox = document.getElementById("connection-state");
 const strings = JSON.parse(chat.dataset.strings);
+const reactionChoices = JSON.parse(chat.dataset.reactionChoices);
+const archived = chat.dataset.archived === "yes";
 const channel = chat.dataset.channel;
 const me = chat.dataset.me;
 const pending = new Map(); // client_id -> body, sent again after a reconnect
@@ -81,7 +85,58 @@ function updateItem(item, message) {
     meta.appendChild(el("span", "eig-message__edited", ` (${strings.edited})`));
   }
   renderBody(item, message);
+  renderReactions(item, message.deleted ? null : message.reactions || []);
   addTools(item);
+}
+
+// Reactions ---------------------------------------------------------------
+
+function reactionButton(id, emoji, count, mine, names) {
+  const button = el("button", "fr-tag fr-tag--sm eig-reaction", `${emoji} ${count}`);
+  button.type = "button";
+  button.setAttribute("aria-pressed", mine ? "true" : "false");
+  button.title = names.join(", ");
+  button.addEventListener("click", () => react(id, emoji));
+  return button;
+}
+
+function renderReactions(item, reactions) {
+  let box = item.querySelector(".eig-reactions");
+  if (reactions === null) return box?.remove();
+  if (!box) {
+    box = el("p", "eig-reactions");
+    item.querySelector(".eig-message__body").after(box);
+  }
+  const id = Number(item.dataset.id);
+  box.replaceChildren(...reactions.map((r) =>
+    reactionButton(id, r.emoji, r.count, r.members.includes(me), r.members)));
+  if (archived) return;
+  const add = el("button", "fr-btn fr-btn--sm fr-btn--tertiary-no-outline eig-react", "☺+");
+  add.type = "button";
+  add.title = strings.react;
+  add.setAttribute("aria-label", strings.react);
+  add.setAttribute("aria-expanded", "false");
+  add.addEventListener("click", () => togglePicker(box, add, id));
+  box.appendChild(add);
+}
+
+function togglePicker(box, add, id) {
+  const open = box.querySelector(".eig-react-picker");
+  add.setAttribute("aria-expanded", open ? "false" : "true");
+  if (open) return open.remove();
+  const picker = el("span", "eig-react-picker");
+  for (const emoji of reactionChoices) {
+    const choice = el("button", "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", emoji);
+    choice.type = "button";
+    choice.addEventListener("click", () => { picker.remove(); react(id, emoji); });
+    picker.appendChild(choice);
+  }
+  box.appendChild(picker);
+  picker.firstChild.focus();
+}
+
+function react(id, emoji) {
+  socket.emit("react", { id, emoji }, showAckError);
 }
 
 function addMessage(message) {
@@ -215,6 +270,7 @@ function submit(event) {
 }
 
 function onKey(event) {
+  if (mentionsOpen()) return; // Enter picks the suggested member
   if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     submit(event);
   } else if (Date.now() - lastTypingSent > 3000) {
@@ -295,15 +351,24 @@ socket.on("message_deleted", (data) => {
   const item = document.getElementById(`message-${data.id}`);
   if (item) updateItem(item, { deleted: true, edited_at: null, html: "" });
 });
+socket.on("message_reacted", (data) => {
+  const item = document.getElementById(`message-${data.id}`);
+  if (item) renderReactions(item, data.reactions);
+});
 socket.on("typing", onTyping);
 socket.on("presence", (data) => setOnline(data.member.username, data.online));
 
 if (form) {
+  setUpComposer(socket); // its keydown handler comes first
   form.addEventListener("submit", submit);
   input.addEventListener("keydown", onKey);
 }
 document.getElementById("load-older")?.addEventListener("click", (e) => loadOlder(e.target));
 document.addEventListener("visibilitychange", markRead);
-list.querySelectorAll(".eig-message").forEach(addTools);
+list.querySelectorAll(".eig-message").forEach((item) => {
+  const box = item.querySelector(".eig-reactions");
+  if (box) renderReactions(item, JSON.parse(box.dataset.reactions));
+  addTools(item);
+});
 showNewMarker();
 setState(socket.connected ? "connected" : "connecting");
