@@ -33,7 +33,7 @@ def _int_arg(args: dict, name: str) -> int | None:
 @bp.get("/channels/<slug>/messages")
 def channel_messages(slug: str):
     """Messages in id order: after=<id> to catch up, before=<id> for history."""
-    args = query_args({"after", "before", "limit"})
+    args = query_args({"after", "before", "limit", "thread"})
     channel = services.readable_channel(current_user, slug)
     limit = _int_arg(args, "limit")
     messages = services.list_messages(
@@ -42,6 +42,7 @@ def channel_messages(slug: str):
         after=_int_arg(args, "after"),
         before=_int_arg(args, "before"),
         limit=services.HISTORY_LIMIT if limit is None else limit,
+        thread=_int_arg(args, "thread"),
     )
     return {
         "channel": payloads.channel_payload(channel),
@@ -51,12 +52,16 @@ def channel_messages(slug: str):
 
 @bp.post("/channels/<slug>/messages")
 def channel_post(slug: str):
-    """Post a message: {"body": "...", "client_id": "..."}; a retry is stored once."""
+    """Post a message: {"body", "client_id", "parent_id"}; a retry is stored once."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid('Corps JSON attendu : {"body": "…"}.')
     channel = services.readable_channel(current_user, slug)
     message = services.post_message(
-        current_user, channel, data.get("body"), data.get("client_id")
+        current_user,
+        channel,
+        data.get("body"),
+        data.get("client_id"),
+        data.get("parent_id"),
     )
     return jsonify(payloads.message_payload(message)), 201

@@ -178,6 +178,28 @@ MESSAGE = _object(
         "created_at": DATE_TIME,
         "edited_at": NULLABLE_DATE_TIME,
         "deleted": {"type": "boolean"},
+        "parent_id": {
+            "type": ["integer", "null"],
+            "description": "The thread's first message, for a reply.",
+        },
+        "parent": {
+            "oneOf": [
+                {"type": "null"},
+                _object(
+                    {
+                        "id": {"type": "integer"},
+                        "author": {
+                            "oneOf": [
+                                _object({"username": STRING, "display_name": STRING}),
+                                {"type": "null"},
+                            ]
+                        },
+                        "excerpt": STRING,
+                    },
+                    "The message replied to: who wrote it and how it began.",
+                ),
+            ]
+        },
         "reactions": _array(
             _object(
                 {
@@ -216,6 +238,11 @@ NEW_MESSAGE = {
             "maxLength": 64,
             "description": "Chosen by the client: the same client_id sent again "
             "by the same member is stored once, and the stored message comes back.",
+        },
+        "parent_id": {
+            "type": ["integer", "null"],
+            "description": "Reply in the thread of this message (of the same "
+            "channel); a reply to a reply joins the same thread.",
         },
     },
 }
@@ -308,6 +335,7 @@ MESSAGE_PARAMS = [
         f"At most this many messages (default {HISTORY_LIMIT}).",
         {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
     ),
+    _query("thread", "Only this message and the replies of its thread.", MESSAGE_ID),
 ]
 CSRF_HEADER = {
     "name": "X-CSRFToken",

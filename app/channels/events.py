@@ -112,7 +112,11 @@ def on_send_message(data: dict) -> dict:
     """Sent by a member posting; acks with the stored message id."""
     channel = services.readable_channel(current_user, data.get("channel"))
     message = services.post_message(
-        current_user, channel, data.get("body"), data.get("client_id")
+        current_user,
+        channel,
+        data.get("body"),
+        data.get("client_id"),
+        data.get("parent_id"),
     )
     return {"ok": True, "id": message.id}
 

@@ -19,6 +19,7 @@ class MessageForm(FlaskForm):
 
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=4000)])
     client_id = HiddenField()
+    parent_id = HiddenField()
 
 
 class MemberForm(FlaskForm):

@@ -94,6 +94,10 @@ class Message(db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")
     )
+    # A reply in a thread points to the thread's first message.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), index=True
+    )
     # Set by the sender's client: a retry of the same message is stored once.
     client_id: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
@@ -110,6 +114,7 @@ class Message(db.Model):
 
     channel: Mapped[Channel] = relationship()
     author: Mapped[Member | None] = relationship(foreign_keys=[author_id])
+    parent: Mapped["Message | None"] = relationship(remote_side=[id])
     reactions: Mapped[list["Reaction"]] = relationship(
         cascade="all, delete-orphan", order_by="Reaction.created_at"
     )

@@ -40,7 +40,18 @@ def message_payload(message: Message) -> dict:
         "edited_at": _iso(message.edited_at),
         "deleted": message.deleted,
         "reactions": reactions_payload(message),
+        "parent_id": message.parent_id,
+        "parent": _parent_payload(message.parent),
     }
+
+
+def _parent_payload(parent: Message | None) -> dict | None:
+    """What a reply shows of the message it answers: who, and how it began."""
+    if parent is None:
+        return None
+    author = parent.author if parent.author and parent.author.active else None
+    excerpt = "" if parent.deleted else " ".join(parent.body.split())[:120]
+    return {"id": parent.id, "author": member_payload(author), "excerpt": excerpt}
 
 
 def reactions_payload(message: Message) -> list[dict]:

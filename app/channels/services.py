@@ -135,8 +135,10 @@ def list_messages(
     after: int | None = None,
     before: int | None = None,
     limit: int = HISTORY_LIMIT,
+    thread: int | None = None,
 ) -> list[Message]:
-    """Messages in id order: those after an id (catch-up) or the latest ones."""
+    """Messages in id order: those after an id (catch-up) or the latest ones;
+    with `thread`, only that thread's first message and its replies."""
     if not can_read(member, channel):
         raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
     if not 1 <= limit <= MAX_LIMIT:
@@ -147,8 +149,11 @@ def list_messages(
         .options(
             selectinload(Message.author),
             selectinload(Message.reactions).selectinload(Reaction.member),
+            selectinload(Message.parent).selectinload(Message.author),
         )
     )
+    if thread is not None:
+        query = query.where((Message.id == thread) | (Message.parent_id == thread))
     if after is not None:
         query = query.where(Message.id > after).order_by(Message.id).limit(limit)
         return list(db.session.scalars(query))
@@ -293,6 +298,17 @@ def set_archived(actor: Member, channel: Channel, archived: bool) -> None:
 # Writing messages ------------------------------------------------------------
 
 
+def reply_counts(messages: list[Message]) -> dict[int, int]:
+    """How many live replies each of these messages has."""
+    ids = [m.id for m in messages if m.parent_id is None]
+    rows = db.session.execute(
+        select(Message.parent_id, func.count(Message.id))
+        .where(Message.parent_id.in_(ids), Message.deleted_at.is_(None))
+        .group_by(Message.parent_id)
+    )
+    return {parent_id: count for parent_id, count in rows}
+
+
 def _clean_body(body: object) -> str:
     if not isinstance(body, str) or not body.strip():
         raise Invalid("Le message est vide.")
@@ -376,12 +392,29 @@ def _existing(author: Member, client_id: str | None) -> Message | None:
     )
 
 
+def _thread_root(channel: Channel, parent_id: object) -> Message | None:
+    """The message a reply answers: its thread's first message, in this channel."""
+    if parent_id in (None, ""):
+        return None
+    if not isinstance(parent_id, int) or isinstance(parent_id, bool):
+        raise Invalid("Identifiant de message invalide.")
+    parent = db.session.get(Message, parent_id)
+    if parent is None or parent.channel_id != channel.id or parent.deleted:
+        raise NotFound("Le message auquel vous répondez n'existe pas.")
+    return parent.parent or parent  # threads stay one level deep
+
+
 def post_message(
-    author: Member, channel: Channel, body: object, client_id: object = None
+    author: Member,
+    channel: Channel,
+    body: object,
+    client_id: object = None,
+    parent_id: object = None,
 ) -> Message:
     """Store a message, then broadcast it; a retried client_id is stored once."""
     _check_can_post(author, channel)
     body, client_id = _clean_body(body), _clean_client_id(client_id)
+    parent = _thread_root(channel, parent_id)
     if (message := _existing(author, client_id)) is not None:
         return message
     _check_flood(author)
@@ -392,6 +425,7 @@ def post_message(
         client_id=client_id,
         body=body,
         html=render_body(body, mentioned),
+        parent=parent,
         reactions=[],
     )
     db.session.add(message)

@@ -1,13 +1,13 @@
 """The channel pages: the list, one channel, and the actions without JavaScript."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.channels import bp, payloads, services
 from app.channels.forms import ChannelForm, MemberForm, MessageForm
 from app.channels.models import REACTIONS
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
 from app.members.services import get_member
 
 
@@ -55,15 +55,31 @@ def direct():
     return redirect(url_for("channels.detail", slug=channel.slug))
 
 
+def _thread_arg() -> int | None:
+    raw = request.args.get("thread", "")
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        raise NotFound(_("Ce fil de discussion n'existe pas."))
+    return int(raw)
+
+
 @bp.get("/<slug>")
 def detail(slug: str):
+    """A channel, or with ?thread=<id> one thread of it."""
     channel = services.readable_channel(current_user, slug)
     seat = services.membership(current_user, channel)
+    thread = _thread_arg()
+    messages = services.list_messages(current_user, channel, thread=thread)
+    if thread is not None and not any(m.id == thread for m in messages):
+        raise NotFound(_("Ce fil de discussion n'existe pas."))
     return render_template(
         "channels/detail.html",
         channel=channel,
         seat=seat,
-        messages=services.list_messages(current_user, channel),
+        thread=thread,
+        messages=messages,
+        replies=services.reply_counts(messages),
         members=services.channel_members(channel),
         channels=services.member_channels(current_user),
         form=MessageForm(),
@@ -81,7 +97,7 @@ def _back(slug: str):
 
 @bp.post("/<slug>/messages")
 def post(slug: str):
-    """The composer without JavaScript."""
+    """The composer without JavaScript; a reply goes back to its thread."""
     channel = services.readable_channel(current_user, slug)
     form = MessageForm()
     if not form.validate_on_submit():
@@ -89,12 +105,20 @@ def post(slug: str):
             _("Le message est vide ou trop long (4 000 caractères au plus)."), "error"
         )
         return _back(slug)
+    parent = form.parent_id.data or ""
     try:
-        services.post_message(
-            current_user, channel, form.body.data, form.client_id.data or None
+        message = services.post_message(
+            current_user,
+            channel,
+            form.body.data,
+            form.client_id.data or None,
+            int(parent) if parent.isascii() and parent.isdigit() else None,
         )
     except DomainError as error:
         flash(error.message, "error")
+        return _back(slug)
+    if message.parent_id:
+        return redirect(url_for("channels.detail", slug=slug, thread=message.parent_id))
     return _back(slug)
 
 

@@ -155,3 +155,26 @@ def test_mention_is_completed_and_a_reaction_shows_for_the_other(members):
     message.get_by_role("button", name="🎉").click()
     expect(alice.locator("#messages .eig-reaction")).to_have_text("🎉 1")
     expect(message.locator(".eig-reaction")).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_reply_shows_under_its_question_and_in_its_thread(members, live_server):
+    slug, _names, (alice, bruno) = members
+    open_channel(alice, slug)
+    open_channel(bruno, slug)
+    composer = bruno.locator("#body")
+    composer.click()
+    composer.type("Quelqu'un connaît Airflow ?")
+    composer.press("Enter")
+    question = alice.locator("#messages .eig-message").first
+    expect(question).to_contain_text("Airflow")
+    question.get_by_role("button", name="Répondre").click()
+    expect(alice.locator("#replying")).to_contain_text("Bruno Petit")
+    alice.locator("#body").type("Oui, au défi Sequoia")
+    alice.locator("#body").press("Enter")
+    reply = bruno.locator("#messages .eig-message--reply")
+    expect(reply).to_contain_text("en réponse à Bruno Petit")
+    thread_link = bruno.locator(".eig-message__thread a")
+    expect(thread_link).to_have_text("1 réponse")
+    thread_link.click()
+    expect(bruno.locator("#thread-title")).to_be_visible()
+    expect(bruno.locator("#messages .eig-message")).to_have_count(2)

@@ -173,3 +173,34 @@ def test_only_the_offered_reactions_are_accepted(app, alice, emoji):
     with pytest.raises(Invalid):
         services.toggle_reaction(alice, message.id, emoji)
     assert message.reactions == []
+
+
+def test_a_reply_joins_the_thread_of_the_message_it_answers(app, alice, bob):
+    channel = services.create_channel(alice, name="Fils")
+    root = services.post_message(alice, channel, "Qui a déjà utilisé Airflow ?")
+    first = services.post_message(
+        bob, channel, "Moi, au défi Sequoia", parent_id=root.id
+    )
+    second = services.post_message(alice, channel, "Merci !", parent_id=first.id)
+    services.post_message(alice, channel, "Autre sujet")
+    assert first.parent_id == root.id and second.parent_id == root.id  # one level
+    assert bodies(bob, channel, thread=root.id) == [
+        "Qui a déjà utilisé Airflow ?",
+        "Moi, au défi Sequoia",
+        "Merci !",
+    ]
+    assert services.reply_counts(services.list_messages(bob, channel)) == {root.id: 2}
+
+
+def test_a_reply_must_answer_a_live_message_of_the_same_channel(app, alice):
+    here = services.create_channel(alice, name="Ici")
+    elsewhere = services.create_channel(alice, name="Ailleurs")
+    other = services.post_message(alice, elsewhere, "Là-bas")
+    with pytest.raises(NotFound):
+        services.post_message(alice, here, "Réponse égarée", parent_id=other.id)
+    gone = services.post_message(alice, here, "Bientôt supprimé")
+    services.delete_message(alice, gone.id)
+    with pytest.raises(NotFound):
+        services.post_message(alice, here, "Trop tard", parent_id=gone.id)
+    with pytest.raises(Invalid):
+        services.post_message(alice, here, "Mauvais id", parent_id="12")

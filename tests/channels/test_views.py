@@ -355,3 +355,29 @@ def test_direct_conversation_with_an_unknown_member_shows_an_error(as_alice, use
     )
     assert "Aucun membre actif ne porte cet identifiant." in text(response)
     assert db.session.query(Channel).count() == 0
+
+
+def test_thread_page_shows_the_message_and_its_replies_only(app, client, auth):
+    from app.channels import services
+    from tests.factories import make_member
+
+    alice = make_member(username="alice2")
+    channel = services.create_channel(alice, name="Fil de test")
+    root = services.post_message(alice, channel, "Question sur QGIS")
+    services.post_message(alice, channel, "Réponse QGIS", parent_id=root.id)
+    services.post_message(alice, channel, "Hors sujet")
+    auth.login(alice)
+    page = client.get(f"/channels/{channel.slug}?thread={root.id}").get_data(
+        as_text=True
+    )
+    assert "Question sur QGIS" in page and "Réponse QGIS" in page
+    assert "Hors sujet" not in page
+    channel_page = client.get(f"/channels/{channel.slug}").get_data(as_text=True)
+    assert "1 réponse" in channel_page
+    assert client.get(f"/channels/{channel.slug}?thread=999999").status_code == 404
+    assert client.get(f"/channels/{channel.slug}?thread=abc").status_code == 404
+    response = client.post(
+        f"/channels/{channel.slug}/messages",
+        data={"body": "Depuis le fil", "parent_id": str(root.id)},
+    )
+    assert response.status_code == 302 and f"thread={root.id}" in response.location

@@ -14,9 +14,12 @@ const stateBox = document.getElementById("connection-state");
 const strings = JSON.parse(chat.dataset.strings);
 const reactionChoices = JSON.parse(chat.dataset.reactionChoices);
 const archived = chat.dataset.archived === "yes";
+const thread = Number(chat.dataset.thread) || null; // viewing one thread only
+const parentInput = document.getElementById("parent_id");
+const replyingBox = document.getElementById("replying");
 const channel = chat.dataset.channel;
 const me = chat.dataset.me;
-const pending = new Map(); // client_id -> body, sent again after a reconnect
+const pending = new Map(); // client_id -> {body, parent}, sent again after a reconnect
 const typists = new Map(); // username -> timer
 let lastId = Math.max(0, ...[...list.children].map((li) => Number(li.dataset.id)));
 let lastTypingSent = 0;
@@ -61,6 +64,11 @@ function messageItem(message) {
   item.id = `message-${message.id}`;
   item.dataset.id = message.id;
   item.dataset.author = message.author ? message.author.username : "";
+  item.dataset.parent = message.parent_id || "";
+  if (message.parent && !thread) {
+    item.classList.add("eig-message--reply");
+    item.appendChild(replyToLine(message));
+  }
   const meta = el("p", "eig-message__meta");
   if (message.author) {
     const link = el("a", "eig-message__author", message.author.display_name);
@@ -140,7 +148,7 @@ function react(id, emoji) {
 }
 
 function addMessage(message) {
-  if (message.channel !== channel) return;
+  if (message.channel !== channel || !belongsHere(message)) return;
   document.getElementById("no-messages")?.remove();
   const existing = document.getElementById(`message-${message.id}`);
   if (existing) return; // nothing twice
@@ -151,6 +159,7 @@ function addMessage(message) {
   list.insertBefore(messageItem(message), later || null);
   lastId = Math.max(lastId, message.id);
   if (message.client_id) pending.delete(message.client_id);
+  if (message.parent_id && !thread) countReply(message.parent_id);
   markRead();
 }
 
@@ -189,24 +198,74 @@ function showNewMarker() {
 
 // Edit and delete ----------------------------------------------------------
 
+function toolButton(label, action) {
+  const button = el("button", "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", label);
+  button.type = "button";
+  button.addEventListener("click", action);
+  return button;
+}
+
 function addTools(item) {
-  if (item.dataset.author !== me || item.classList.contains("eig-message--deleted")) {
-    item.querySelector(".eig-message__tools")?.remove();
-    return;
-  }
-  if (item.querySelector(".eig-message__tools")) return;
+  item.querySelector(".eig-message__tools")?.remove();
+  if (item.classList.contains("eig-message--deleted") || archived || !form) return;
   const tools = el("p", "eig-message__tools");
-  const edit = el("button", "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", strings.edit);
-  const remove = el("button", "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", strings.delete);
-  edit.type = remove.type = "button";
-  edit.addEventListener("click", () => startEdit(item));
-  remove.addEventListener("click", () => {
-    if (window.confirm(strings.confirm_delete)) {
-      socket.emit("delete_message", { id: Number(item.dataset.id) }, showAckError);
-    }
-  });
-  tools.append(edit, remove);
+  if (!thread) tools.appendChild(toolButton(strings.reply, () => replyTo(item)));
+  if (item.dataset.author === me) {
+    tools.appendChild(toolButton(strings.edit, () => startEdit(item)));
+    tools.appendChild(toolButton(strings.delete, () => {
+      if (window.confirm(strings.confirm_delete)) {
+        socket.emit("delete_message", { id: Number(item.dataset.id) }, showAckError);
+      }
+    }));
+  }
   item.appendChild(tools);
+}
+
+// Threads ----------------------------------------------------------------
+
+function replyTo(item) {
+  const root = Number(item.dataset.parent) || Number(item.dataset.id);
+  const name = item.querySelector(".eig-message__author").textContent;
+  parentInput.value = root;
+  replyingBox.querySelector("span").textContent = say(strings.replying_to, { name });
+  replyingBox.hidden = false;
+  input.focus();
+}
+
+function cancelReply() {
+  parentInput.value = thread || "";
+  replyingBox.hidden = true;
+}
+
+function replyToLine(message) {
+  const line = el("p", "eig-message__reply-to");
+  const link = el("a", "", `↳ ${say(strings.in_reply_to, {
+    name: message.parent.author ? message.parent.author.display_name : strings.former_member,
+  })}`);
+  link.href = `?thread=${message.parent_id}`;
+  line.append(link, ` : ${message.parent.excerpt.slice(0, 80)}`);
+  return line;
+}
+
+function countReply(parentId) {
+  const parent = document.getElementById(`message-${parentId}`);
+  if (!parent) return;
+  let link = parent.querySelector(".eig-message__thread a");
+  if (!link) {
+    const line = el("p", "eig-message__thread");
+    link = el("a", "");
+    link.href = `?thread=${parentId}`;
+    link.dataset.replies = "0";
+    line.appendChild(link);
+    parent.querySelector(".eig-message__body").after(line);
+  }
+  const count = Number(link.dataset.replies) + 1;
+  link.dataset.replies = count;
+  link.textContent = count === 1 ? strings.replies_one : say(strings.replies_many, { num: count });
+}
+
+function belongsHere(message) {
+  return !thread || message.id === thread || message.parent_id === thread;
 }
 
 function startEdit(item) {
@@ -245,8 +304,9 @@ function showAckError(ack) {
 
 // Sending ----------------------------------------------------------------
 
-function send(clientId, body) {
-  socket.emit("send_message", { channel, body, client_id: clientId }, (ack) => {
+function send(clientId, { body, parent }) {
+  const data = { channel, body, client_id: clientId, parent_id: parent };
+  socket.emit("send_message", data, (ack) => {
     if (ack && ack.ok) {
       pending.delete(clientId);
       errorBox.textContent = "";
@@ -264,9 +324,11 @@ function submit(event) {
   const body = input.value.trim();
   if (!body) return;
   const clientId = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
-  pending.set(clientId, body);
+  const message = { body, parent: Number(parentInput.value) || null };
+  pending.set(clientId, message);
   input.value = "";
-  if (socket.connected) send(clientId, body);
+  cancelReply();
+  if (socket.connected) send(clientId, message);
 }
 
 function onKey(event) {
@@ -329,7 +391,7 @@ socket.on("connect", () => {
     document.querySelectorAll("#channel-members [data-username]").forEach((row) => {
       setOnline(row.dataset.username, ack.online.includes(row.dataset.username));
     });
-    for (const [clientId, body] of pending) send(clientId, body); // stored once
+    for (const [clientId, message] of pending) send(clientId, message); // stored once
     markRead();
   });
 });
@@ -363,6 +425,7 @@ if (form) {
   form.addEventListener("submit", submit);
   input.addEventListener("keydown", onKey);
 }
+document.getElementById("cancel-reply")?.addEventListener("click", cancelReply);
 document.getElementById("load-older")?.addEventListener("click", (e) => loadOlder(e.target));
 document.addEventListener("visibilitychange", markRead);
 list.querySelectorAll(".eig-message").forEach((item) => {
