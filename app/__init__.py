@@ -2,13 +2,11 @@
 
 import logging
 import secrets
-import sqlite3
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
+from app import sqlite as _sqlite  # noqa: F401  (engine events)
 from app.i18n import compile_translations
 from config import Config
 
@@ -56,21 +54,6 @@ def _default_settings(app: Flask) -> None:
             "SQLALCHEMY_ENGINE_OPTIONS",
             {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
         )
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL, a busy timeout and foreign keys for every SQLite connection.
-
-    The driver opens a transaction at the first write, not at a read, so a
-    request that reads then writes waits for the lock instead of failing.
-    """
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
 
 
 def _init_extensions(app: Flask) -> None:

@@ -1,0 +1,52 @@
+"""SQLite, the embedded default: settings for every connection, and one writer.
+
+The driver opens a transaction at the first write, not at a read, so a request
+that reads then writes waits for the lock instead of failing. While one thread
+writes, SQLite makes the others poll with sleeps of up to 100 ms: under a burst
+of messages that adds seconds. So writers of this process queue on a lock of
+their own, which wakes the next one as soon as a transaction ends; SQLite's busy
+timeout still arbitrates between processes.
+"""
+
+import logging
+import sqlite3
+import threading
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+log = logging.getLogger(__name__)
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+LOCK_WAIT_SECONDS = 15
+_writer = threading.RLock()  # re-entrant: one thread, two connections
+
+
+@event.listens_for(Engine, "connect")
+def _pragmas(dbapi_connection, _record) -> None:
+    """WAL, a busy timeout and foreign keys for every SQLite connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _queue_writers(conn: Connection, _cursor, statement: str, *_args) -> None:
+    if conn.dialect.name != "sqlite" or conn.info.get("writing"):
+        return
+    if statement.lstrip()[:7].upper().startswith(WRITES):
+        if _writer.acquire(timeout=LOCK_WAIT_SECONDS):
+            conn.info["writing"] = True
+        else:  # never block for good: SQLite's own lock still protects the data
+            log.warning("SQLite writer lock not obtained; writing anyway")
+
+
+def _transaction_ended(conn: Connection) -> None:
+    if conn.info.pop("writing", False):
+        _writer.release()
+
+
+event.listen(Engine, "commit", _transaction_ended)
+event.listen(Engine, "rollback", _transaction_ended)
