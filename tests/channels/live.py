@@ -17,12 +17,14 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @contextmanager
-def app_process(port: int, env: dict[str, str], log: Path) -> Iterator[str]:
-    """`python wsgi.py` on 127.0.0.1:port until the block ends; yields its URL."""
+def server_process(
+    command: list[str], port: int, env: dict[str, str], log: Path
+) -> Iterator[tuple[str, int]]:
+    """A server on 127.0.0.1:port until the block ends; yields its URL and pid."""
     url = f"http://127.0.0.1:{port}"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "wsgi.py")],
+            command,
             cwd=ROOT,
             env={**os.environ, **env, "HOST": "127.0.0.1", "PORT": str(port)},
             stdout=out,
@@ -30,7 +32,7 @@ def app_process(port: int, env: dict[str, str], log: Path) -> Iterator[str]:
         )
         try:
             _wait_ready(url, process, log)
-            yield url
+            yield url, process.pid
         finally:
             process.terminate()
             try:
@@ -38,6 +40,14 @@ def app_process(port: int, env: dict[str, str], log: Path) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@contextmanager
+def app_process(port: int, env: dict[str, str], log: Path) -> Iterator[str]:
+    """`python wsgi.py` on 127.0.0.1:port until the block ends; yields its URL."""
+    command = [sys.executable, str(ROOT / "wsgi.py")]
+    with server_process(command, port, env, log) as (url, _pid):
+        yield url
 
 
 def _wait_ready(url: str, process: subprocess.Popen, log: Path) -> None:
