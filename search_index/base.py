@@ -97,6 +97,9 @@ class SearchIndex(Protocol):
     def clear(self) -> None:
         """Remove every document."""
 
+    def compact(self) -> None:
+        """Tidy up after a rebuild (merge segments, refresh statistics)."""
+
     def close(self) -> None:
         """Release files, connections and cached searchers."""
 

@@ -467,6 +467,12 @@ class PostgresIndex:
             with self._transaction() as conn:
                 conn.execute(self._sql("DELETE FROM {t} WHERE key = ANY(%s)"), [keys])
 
+    def compact(self) -> None:
+        """After a rebuild: fresh planner statistics, so estimated totals are sane."""
+        with self._transaction() as conn:
+            conn.execute(self._sql("ANALYZE {t}"))
+            conn.execute(self._sql("ANALYZE {w}"))
+
     def clear(self) -> None:
         """Remove every document and every known word."""
         with self._transaction() as conn:

@@ -51,7 +51,11 @@ def parse(text: str) -> ParsedQuery:
     for token in rest.split():
         target = excluded if token.startswith("-") and len(token) > 1 else words
         target.extend(_words(token))
-    partial = words[-1] if words and text and not text[-1].isspace() else None
+    # The word being typed: the last one, unless the text ends with a space, a
+    # phrase or an exclusion ("open data -santé" completes nothing).
+    tokens = rest.split()
+    typing = tokens and not tokens[-1].startswith("-") and not text[-1].isspace()
+    partial = words[-1] if words and typing else None
     if text.rstrip().endswith('"'):
         partial = None
     return ParsedQuery(

@@ -76,6 +76,9 @@ class DatabaseSearch:
     def count(self) -> int:
         return 0
 
+    def compact(self) -> None:
+        """Nothing to tidy: the database is the source."""
+
     def clear(self) -> None:
         """Nothing to clear."""
 

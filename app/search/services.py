@@ -245,5 +245,6 @@ def rebuild(progress=None) -> int:
             done += len(batch)
             if progress:
                 progress(len(batch))
+    target.compact()  # e.g. one Whoosh segment instead of one per batch
     state.index, state.fallback = target, False
     return done

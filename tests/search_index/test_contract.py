@@ -338,3 +338,10 @@ def test_bad_input_gives_an_empty_page_not_an_error(corpus, text):
     else:
         assert found.hits == [] and found.total == 0
     assert isinstance(corpus.suggest(text), list)
+
+
+
+def test_compacting_after_a_rebuild_keeps_every_document(corpus):
+    corpus.compact()
+    assert keys(find(corpus, "orgues")) == ["resource:3"]
+    assert corpus.count() == 4
