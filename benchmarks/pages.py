@@ -26,6 +26,7 @@ PASSWORD = "Un-mot-de-passe-de-bench-42"
 class BenchConfig(Config):
     SECRET_KEY = "benchmark-only"
     SEARCH_URL = "memory:"
+    SEARCH_SYNC = "inline"  # no indexing thread left running at exit
     SOCKETIO_MESSAGE_QUEUE = None
     MAIL_SERVER = None
     WTF_CSRF_ENABLED = False
