@@ -37,10 +37,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from faker import Faker  # noqa: E402
+from pages import BenchConfig  # noqa: E402  (the same app settings)
 
 from app.members.demo import CITIES, JOBS, PLACES, SKILLS  # noqa: E402
 from app.members.models import ROLE_LABELS  # noqa: E402
-from config import Config  # noqa: E402
 from search_index import PUBLIC, Document, SearchIndex, open_index  # noqa: E402
 
 DOCS, QUICK_DOCS = 50_000, 5_000
@@ -357,19 +357,7 @@ def batches(path: Path) -> Iterator[list[Document]]:
                 return
 
 
-# The app ---------------------------------------------------------------------
-
-
-class BenchConfig(Config):
-    SECRET_KEY = "benchmark-only"
-    SEARCH_URL = "memory:"
-    SEARCH_SYNC = "inline"  # no indexing thread outliving the temporary directory
-    SOCKETIO_MESSAGE_QUEUE = None
-    MAIL_SERVER = None
-    WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
-    ARGON2_TIME_COST = 1
-    ARGON2_MEMORY_COST = 1024
+# The app (configured as pages.py's) --------------------------------------------
 
 
 def build_app(tmp: Path):
