@@ -141,6 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.home import views as _home_views  # noqa: F401
     from app.members import bp as members_bp
     from app.members import views as _members_views  # noqa: F401
+    from app.privacy import bp as privacy_bp
+    from app.privacy import views as _privacy_views  # noqa: F401
     from app.search import bp as search_bp
     from app.search import views as _search_views  # noqa: F401
 
@@ -151,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(channels_bp, url_prefix="/channels")
     app.register_blueprint(search_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -77,6 +77,11 @@ def disconnect_member(member_id: int) -> None:
         )
         session.execute(delete(SocketSession).where(SocketSession.sid.in_(sids)))
         session.commit()
+    disconnect_sockets(sids)
+
+
+def disconnect_sockets(sids: list[str]) -> None:
+    """Close these sockets, on whichever process holds them."""
     for sid in sids:
         socketio.server.disconnect(sid, namespace="/")
 

@@ -24,14 +24,14 @@ def audit(
     )
 
 
-def _require_staff(actor: Member) -> None:
+def require_staff(actor: Member) -> None:
     if not actor.is_staff:
         raise NotAllowed("Action réservée à l'équipe du programme.")
 
 
 def set_active(actor: Member, member: Member, active: bool) -> None:
     """Deactivate (sessions end, login refused) or reactivate a member."""
-    _require_staff(actor)
+    require_staff(actor)
     if member.id == actor.id and not active:
         raise Invalid("Vous ne pouvez pas désactiver votre propre compte.")
     member.active = active
@@ -43,7 +43,7 @@ def set_active(actor: Member, member: Member, active: bool) -> None:
 
 def set_role(actor: Member, member: Member, role: str) -> None:
     """Change a member's role."""
-    _require_staff(actor)
+    require_staff(actor)
     if role not in ROLES:
         raise Invalid(f"Rôle inconnu : {role}.")
     if member.id == actor.id and role != "staff":
@@ -62,7 +62,7 @@ def get_member_by_username(username: str) -> Member:
 
 def recent_audit(actor: Member, limit: int = 100) -> list[AuditEntry]:
     """The latest staff actions, newest first."""
-    _require_staff(actor)
+    require_staff(actor)
     stmt = (
         select(AuditEntry)
         .options(selectinload(AuditEntry.actor))

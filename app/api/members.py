@@ -1,6 +1,7 @@
 """GET /api/v1/members and /api/v1/members/<username>: the directory as JSON."""
 
 from flask import current_app, url_for
+from flask_login import current_user
 
 from app.api import bp
 from app.api.defis import promotion_json
@@ -23,13 +24,15 @@ FILTERS = {
 
 
 def member_json(member: Member) -> dict:
-    """A member's public profile; never their e-mail, password or session token."""
+    """A member's profile as the asker may see it: the e-mail and city only when
+    the member shows them (never their password or session token)."""
     return {
         "username": member.username,
         "display_name": member.display_name,
         "role": member.role,
         "headline": member.headline,
-        "city": member.city,
+        "city": member.city if member.shows("city", current_user) else None,
+        "email": member.email if member.shows("email", current_user) else None,
         "bio": member.bio,
         "bio_html": str(render_markdown(member.bio)),
         "skills": [skill.name for skill in member.skills],

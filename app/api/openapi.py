@@ -35,7 +35,15 @@ MEMBER = _object(
         "display_name": STRING,
         "role": {"type": "string", "enum": ["eig", "alumni", "mentor", "staff"]},
         "headline": STRING,
-        "city": STRING,
+        "city": {
+            **NULLABLE_STRING,
+            "description": "Null when the member shows it to staff only.",
+        },
+        "email": {
+            **NULLABLE_STRING,
+            "description": "Null unless the member shows it to every member "
+            "(staff, and the member themself, always see it).",
+        },
         "bio": {"type": "string", "description": "Markdown, as written."},
         "bio_html": {"type": "string", "description": "The bio as sanitised HTML."},
         "skills": STRINGS,
@@ -45,7 +53,7 @@ MEMBER = _object(
         "open_to_mentoring": {"type": "boolean"},
         "url": {"type": "string", "description": "Path of the profile page."},
     },
-    "A member's public profile. E-mail addresses are never shown.",
+    "A member's profile, as the asker may see it (visibility settings).",
 )
 DEFI_SUMMARY = _object(
     {

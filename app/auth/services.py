@@ -89,12 +89,17 @@ def end_sessions(member: Member) -> None:
     db.session.commit()
 
 
-def change_password(member: Member, current: str, new: str) -> None:
-    """Change one's own password, knowing the current one."""
+def check_current_password(member: Member, password: str) -> None:
+    """Raise Invalid unless this is the member's password (before a sensitive act)."""
     try:
-        _hasher().verify(member.password_hash or "", current or "")
+        _hasher().verify(member.password_hash or "", password or "")
     except (VerificationError, InvalidHashError):
         raise Invalid("Le mot de passe actuel est incorrect.") from None
+
+
+def change_password(member: Member, current: str, new: str) -> None:
+    """Change one's own password, knowing the current one."""
+    check_current_password(member, current)
     set_password(member, new)
     db.session.commit()
 

@@ -11,6 +11,8 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 ROLES = ("eig", "alumni", "mentor", "staff")
+# Who may see a member's e-mail address and city (the member and staff always do).
+VISIBILITIES = ("members", "staff")
 ROLE_LABELS = {
     "eig": "EIG",
     "alumni": "Alumni",
@@ -67,6 +69,9 @@ class Member(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     city: Mapped[str] = mapped_column(String(80), default="")
     open_to_mentoring: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who sees the e-mail address and the city: "members" or "staff" only.
+    email_visibility: Mapped[str] = mapped_column(String(8), default="staff")
+    city_visibility: Mapped[str] = mapped_column(String(8), default="members")
     github_url: Mapped[str] = mapped_column(String(300), default="")
     gitlab_url: Mapped[str] = mapped_column(String(300), default="")
     linkedin_url: Mapped[str] = mapped_column(String(300), default="")
@@ -102,6 +107,17 @@ class Member(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
+
+    def shows(self, field: str, viewer) -> bool:
+        """Whether `viewer` may see this member's `email` or `city`."""
+        if getattr(viewer, "is_staff", False) or getattr(viewer, "id", None) == self.id:
+            return True
+        return getattr(self, f"{field}_visibility") == "members"
+
+    @property
+    def public_city(self) -> str:
+        """The city as every member may see it (empty when kept for staff)."""
+        return self.city if self.city_visibility == "members" else ""
 
     def get_id(self) -> str:
         """Session identity: the id plus the current session token."""

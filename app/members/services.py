@@ -63,7 +63,7 @@ def clean_display_name(name: str) -> str:
 
 def refresh_search_text(member: Member) -> None:
     """Rebuild the folded text the directory's free-text filter looks into."""
-    parts = [member.display_name, member.username, member.headline, member.city]
+    parts = [member.display_name, member.username, member.headline, member.public_city]
     parts += sorted(skill.name for skill in member.skills)
     member.search_text = fold(" ".join(p for p in parts if p))
 

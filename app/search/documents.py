@@ -20,7 +20,7 @@ def member_document(member: Member) -> Document | None:
         part
         for part in (
             member.headline,
-            member.city,
+            member.public_city,
             member.role_label,
             *promotions,
             *defis,

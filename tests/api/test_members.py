@@ -102,14 +102,27 @@ def test_bio_html_is_sanitised(api):
     assert "<script>" not in body["bio_html"]
 
 
-def test_no_email_or_secret_is_ever_sent(api, reader):
+def test_no_secret_is_ever_sent_and_the_email_only_when_shown(api, reader):
     make_member(username="secret", email="secret.person@example.org")
-    for path in ("/api/v1/members", "/api/v1/members/secret"):
+    for path in ("/api/v1/members?q=secret", "/api/v1/members/secret"):
         text = api.get(path).get_data(as_text=True)
-        assert "@example.org" not in text
-        for field in ("email", "password", "session_token", "search_text"):
+        assert "secret.person@" not in text
+        for field in ("password", "session_token", "search_text"):
             assert field not in text
     assert reader.session_token not in api.get("/api/v1/members").get_data(True)
+
+
+def test_email_and_city_follow_the_members_visibility_choice(api, reader):
+    make_member(
+        username="ouverte",
+        email="ouverte@example.org",
+        city="Lyon",
+        email_visibility="members",
+        city_visibility="staff",
+    )
+    body = api.get("/api/v1/members/ouverte").get_json()
+    assert body["email"] == "ouverte@example.org"
+    assert body["city"] is None
 
 
 def test_unknown_member_is_404(api):

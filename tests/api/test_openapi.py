@@ -56,9 +56,10 @@ def test_bearer_scheme_and_error_schema(api):
     assert set(error["required"]) == {"code", "message"}
 
 
-def test_member_schema_never_mentions_email(api):
-    member = document(api)["components"]["schemas"]["Member"]
-    assert "email" not in member["properties"]
+def test_member_schema_says_the_email_follows_the_members_choice(api):
+    email = document(api)["components"]["schemas"]["Member"]["properties"]["email"]
+    assert "null" in email["type"]
+    assert "unless the member shows it" in email["description"]
 
 
 def test_document_needs_authentication(client):

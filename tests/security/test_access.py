@@ -23,6 +23,10 @@ PAGES = {
     "/auth/login": {"anonymous": OK, "deactivated": OK, **dict.fromkeys(MEMBERS, HOME)},
     "/auth/reset": {"anonymous": OK, "deactivated": OK, **MEMBERS},
     "/auth/account": MEMBERS,
+    "/auth/account/privacy": MEMBERS,
+    "/auth/account/export": MEMBERS,
+    "/donnees-personnelles": {"anonymous": OK, "deactivated": OK, **MEMBERS},
+    "/mentions-legales": {"anonymous": OK, "deactivated": OK, **MEMBERS},
     "/members/": MEMBERS,
     "/members/autre": MEMBERS,
     "/members/autre/edit": STAFF_ONLY,
@@ -33,6 +37,8 @@ PAGES = {
     "/admin/": STAFF_ONLY,
     "/admin/members": STAFF_ONLY,
     "/admin/audit": STAFF_ONLY,
+    "/admin/members/autre/privacy": STAFF_ONLY,
+    "/admin/members/autre/export": STAFF_ONLY,
 }
 
 MATRIX = [

@@ -1,0 +1,37 @@
+"""Privacy forms: who sees what, and deleting one's account."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, RadioField
+from wtforms.validators import DataRequired, Length
+
+
+def _audience() -> list[tuple[str, str]]:
+    return [
+        ("members", _l("Tous les membres")),
+        ("staff", _l("L'équipe du programme seulement")),
+    ]
+
+
+class VisibilityForm(FlaskForm):
+    email = RadioField(_l("Qui voit mon adresse e-mail ?"), choices=_audience())
+    city = RadioField(_l("Qui voit ma ville ?"), choices=_audience())
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Mot de passe"), validators=[DataRequired(), Length(max=256)]
+    )
+    remove_messages = BooleanField(_l("Effacer aussi le texte de tous mes messages"))
+    confirm = BooleanField(
+        _l("Je comprends que la suppression est définitive."),
+        validators=[DataRequired(_l("Cochez cette case pour confirmer."))],
+    )
+
+
+class StaffDeleteForm(FlaskForm):
+    remove_messages = BooleanField(_l("Effacer aussi le texte de ses messages"))
+    confirm = BooleanField(
+        _l("La demande du membre est vérifiée ; la suppression est définitive."),
+        validators=[DataRequired(_l("Cochez cette case pour confirmer."))],
+    )

@@ -1,0 +1,94 @@
+"""Privacy: visibility settings, data export and account deletion (RGPD).
+
+A member acts on their own data; staff act on anyone's on request, and each
+such act is written to the audit log.
+"""
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from app import realtime
+from app.admin.services import audit
+from app.auth.models import Invitation
+from app.channels.models import Message, SocketSession
+from app.errors import Invalid, NotAllowed
+from app.extensions import db
+from app.members.models import VISIBILITIES, Member
+from app.members.services import refresh_search_text
+from app.privacy.export import export_member
+from app.timeutil import utcnow
+
+
+def _require_self_or_staff(actor: Member, member: Member) -> None:
+    if actor.id != member.id and not actor.is_staff:
+        raise NotAllowed("Seul le membre lui-même ou l'équipe du programme le peut.")
+
+
+def set_visibility(actor: Member, member: Member, *, email: str, city: str) -> None:
+    """Choose who sees one's e-mail address and city."""
+    _require_self_or_staff(actor, member)
+    if email not in VISIBILITIES or city not in VISIBILITIES:
+        raise Invalid("Choix de visibilité inconnu.")
+    member.email_visibility, member.city_visibility = email, city
+    refresh_search_text(member)
+    db.session.commit()
+
+
+def export_data(actor: Member, member: Member) -> dict[str, Any]:
+    """All of a member's data; staff exports are audited."""
+    _require_self_or_staff(actor, member)
+    data = export_member(member)
+    if actor.id != member.id:
+        audit(actor, "member.export", member.username)
+        db.session.commit()
+    return data
+
+
+def _check_not_last_staff(member: Member) -> None:
+    if not member.is_staff:
+        return
+    staff = db.session.scalar(
+        select(func.count(Member.id)).where(Member.role == "staff", Member.active)
+    )
+    if staff <= 1:
+        raise Invalid(
+            "Ce compte est le dernier de l'équipe du programme : "
+            "donnez ce rôle à quelqu'un d'autre avant de le supprimer."
+        )
+
+
+def _release_messages(member: Member, remove: bool) -> None:
+    """Messages stay, signed "Ancien membre"; or their text is erased too."""
+    messages = db.session.scalars(select(Message).where(Message.author_id == member.id))
+    for message in messages:
+        message.author_id = None
+        message.client_id = None
+        if remove:
+            message.body, message.html = "", ""
+            message.deleted_at = message.deleted_at or utcnow()
+
+
+def _open_sockets(member: Member) -> list[str]:
+    stmt = select(SocketSession.sid).where(SocketSession.member_id == member.id)
+    return list(db.session.scalars(stmt))
+
+
+def delete_account(actor: Member, member: Member, *, remove_messages: bool) -> None:
+    """Remove a member and their personal data, in one transaction.
+
+    Their profile, skills, team places, channel memberships, reactions, tokens
+    and invitations go; their messages stay as "Ancien membre" unless
+    `remove_messages`. The search index follows through the outbox.
+    """
+    _require_self_or_staff(actor, member)
+    _check_not_last_staff(member)
+    sockets = _open_sockets(member)
+    username = member.username
+    _release_messages(member, remove_messages)
+    db.session.execute(delete(Invitation).where(Invitation.email == member.email))
+    db.session.delete(member)
+    if actor.id != member.id:
+        audit(actor, "member.delete", username, {"messages_removed": remove_messages})
+    db.session.commit()
+    realtime.disconnect_sockets(sockets)
