@@ -15,6 +15,8 @@ PUBLIC_ENDPOINTS = {
     "auth.register",
     "auth.reset_request",
     "auth.reset_password",
+    "ops.healthz",
+    "ops.readyz",
 }
 
 
