@@ -29,6 +29,7 @@ def database_url(url: str | None) -> str | None:
 
 
 class Config:
+    PRODUCTION = False
     # Generated once and kept in the instance folder when not given.
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # None means SQLite in the instance folder.
@@ -38,6 +39,8 @@ class Config:
     # "inline": the commit indexes before it returns (tests, scripts).
     SEARCH_SYNC = os.environ.get("SEARCH_SYNC", "background")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+    # The Redis pub/sub channel of the queue: one per deployment sharing a server.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: e-mails are written to the log
@@ -55,12 +58,21 @@ class Config:
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    # How many proxies in front set X-Forwarded-For/-Proto (1 behind nginx).
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
+    HSTS_MAX_AGE = env_int("HSTS_MAX_AGE", 365 * 24 * 3600)  # sent over HTTPS only
+    REQUEST_LOG = env_bool("REQUEST_LOG", True)  # one JSON line per request
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # memory:// counts per process: several processes need a shared redis://.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "eiglink")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "10 per hour")
+    API_WRITE_RATE_LIMIT = os.environ.get("API_WRITE_RATE_LIMIT", "60 per minute")
     # Flood control in channels: at most COUNT messages per member in SECONDS.
     CHAT_FLOOD_LIMIT = (
         env_int("CHAT_FLOOD_COUNT", 10),
@@ -81,6 +93,23 @@ class Config:
     DEFIS_PER_PAGE = 30
 
 
+class ProductionConfig(Config):
+    """EIG_ENV=production: behind HTTPS, no debug pages, cookies sent over TLS only."""
+
+    PRODUCTION = True  # create_app refuses debug mode and a missing SECRET_KEY
+    DEBUG = False
+    PROPAGATE_EXCEPTIONS = False
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    PROXY_COUNT = env_int("PROXY_COUNT", 1)
+
+
+def config_from_env() -> type[Config]:
+    """ProductionConfig when EIG_ENV=production, else the laptop defaults."""
+    return ProductionConfig if os.environ.get("EIG_ENV") == "production" else Config
+
+
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
@@ -93,6 +122,7 @@ class TestConfig(Config):
     MAIL_SERVER = None
     WTF_CSRF_ENABLED = False  # the security tests turn it back on
     RATELIMIT_ENABLED = False  # the rate-limit tests turn it back on
+    REQUEST_LOG = False
     SERVER_NAME = None
     BASE_URL = "http://localhost"
     # Cheap hashes keep the suite fast; production uses the OWASP parameters above.

@@ -17,6 +17,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 INSTANCE = ROOT / "instance"
+CONSTRAINTS = ROOT / "constraints.txt"  # the exact, tested versions
 ADMIN_FILE = INSTANCE / "demo-admin.txt"
 
 
@@ -25,13 +26,20 @@ def say(message: str) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    """Create .venv and install the project; skipped when nothing changed."""
+    """Create .venv and install the project at the pinned versions.
+
+    Skipped when neither pyproject.toml, constraints.txt nor the extras changed.
+    """
     if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may be run by an old Python)
         sys.exit("EIG Link needs Python 3.11 or newer.")
     if not PYTHON.exists():
         say("Creating the virtual environment in .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    spec = (ROOT / "pyproject.toml").read_bytes() + extras.encode()
+    spec = (
+        (ROOT / "pyproject.toml").read_bytes()
+        + CONSTRAINTS.read_bytes()
+        + extras.encode()
+    )
     stamp = VENV / f".installed-{extras or 'base'}"
     digest = hashlib.sha256(spec).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
@@ -47,7 +55,7 @@ def ensure_venv(extras: str) -> None:
         "--disable-pip-version-check",
     ]
     subprocess.run([*pip, "--upgrade", "pip"], check=True, cwd=ROOT)
-    subprocess.run([*pip, "-e", target], check=True, cwd=ROOT)
+    subprocess.run([*pip, "-c", str(CONSTRAINTS), "-e", target], check=True, cwd=ROOT)
     stamp.write_text(digest)
 
 

@@ -4,8 +4,9 @@ import os
 
 from app import create_app
 from app.extensions import socketio
+from config import config_from_env
 
-app = create_app()
+app = create_app(config_from_env())  # EIG_ENV=production: ProductionConfig
 
 if __name__ == "__main__":
     socketio.run(

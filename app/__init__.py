@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
+from flask.helpers import get_debug_flag
 
 from app import sqlite as _sqlite  # noqa: F401  (engine events)
 from app.i18n import compile_translations
@@ -20,8 +21,10 @@ def create_app(config: type[Config] | dict = Config) -> Flask:
     else:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _check_production(app)
     _default_settings(app)
     compile_translations(app)  # sets BABEL_TRANSLATION_DIRECTORIES for Babel
+    _init_ops(app)  # first: its hooks time and log every request
     _init_extensions(app)
     _register_blueprints(app)
     _register_templates(app)
@@ -33,6 +36,42 @@ def create_app(config: type[Config] | dict = Config) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _check_production(app: Flask) -> None:
+    """In production: no debugger or stack trace, and one key shared by all hosts."""
+    if not app.config["PRODUCTION"]:
+        return
+    if app.debug or get_debug_flag():
+        raise RuntimeError("Debug mode is refused in production (unset FLASK_DEBUG).")
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("Set SECRET_KEY in production: every process needs it.")
+    if app.config.get("SOCKETIO_MESSAGE_QUEUE") and app.config[
+        "RATELIMIT_STORAGE_URI"
+    ].startswith("memory://"):
+        logging.getLogger(__name__).warning(
+            "Several processes but RATELIMIT_STORAGE_URI=memory://: each process "
+            "counts its own attempts. Use redis://."
+        )
+
+
+def _init_ops(app: Flask) -> None:
+    """Security headers, request logs, and the health endpoints."""
+    from app.ops import bp, headers, requestlog
+    from app.ops import views as _ops_views  # noqa: F401
+
+    requestlog.install(app)
+    headers.install(app)
+    app.register_blueprint(bp)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx: the client's address (rate limits) and scheme (HSTS, cookies)."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _default_settings(app: Flask) -> None:
@@ -80,8 +119,10 @@ def _init_extensions(app: Flask) -> None:
         app,
         async_mode="threading",
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        channel=app.config["SOCKETIO_CHANNEL"],
         max_http_buffer_size=64 * 1024,  # a message is 4,000 characters at most
     )
+    _trust_proxies(app)  # outside Socket.IO's middleware: it sees the real scheme
     app.extensions["eig_hasher"] = PasswordHasher(
         time_cost=app.config["ARGON2_TIME_COST"],
         memory_cost=app.config["ARGON2_MEMORY_COST"],
@@ -172,5 +213,12 @@ def _register_templates(app: Flask) -> None:
     def remember_language(response):
         lang = request.args.get("lang")
         if lang in ("fr", "en"):
-            response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
+            response.set_cookie(
+                "lang",
+                lang,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+            )
         return response

@@ -19,6 +19,8 @@ def register(app: Flask) -> None:
         invite,
         promote_alumni,
         reindex,
+        backup,
+        restore,
     ):
         app.cli.add_command(command)
 
@@ -146,3 +148,37 @@ def reindex() -> None:
     with click.progressbar(length=total, label="Indexation") as bar:
         done = rebuild(progress=bar.update)
     click.echo(f"Index reconstruit : {done} documents.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Write a backup of the database to FILE (online: the app keeps serving)."""
+    from app.ops.backup import backup as write_backup
+
+    try:
+        write_backup(file)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    size = file.stat().st_size / 1e6
+    click.echo(f"Sauvegarde écrite : {file} ({size:.1f} Mo).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(file: Path, yes: bool) -> None:
+    """Replace the whole database with the backup FILE, then rebuild the index."""
+    from app.ops.backup import restore as restore_backup
+
+    if not yes:
+        click.confirm(
+            "Toutes les données actuelles seront remplacées. Continuer ?", abort=True
+        )
+    try:
+        documents = restore_backup(file)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"Base restaurée depuis {file} ; index reconstruit : {documents} documents."
+    )

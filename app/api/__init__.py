@@ -1,9 +1,15 @@
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
-from app.extensions import csrf
+from app.extensions import csrf, limiter, member_or_address
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)  # checked below: Bearer tokens need no CSRF token, cookies do
+# Every write (messages, resources, ...) counts against one budget per member.
+limiter.limit(
+    lambda: current_app.config["API_WRITE_RATE_LIMIT"],
+    methods=["POST", "PUT", "PATCH", "DELETE"],
+    key_func=member_or_address,
+)(bp)
 
 
 @bp.before_request

@@ -17,6 +17,8 @@ PUBLIC_ENDPOINTS = {
     "auth.reset_password",
     "privacy.policy",
     "privacy.legal",
+    "ops.healthz",
+    "ops.readyz",
 }
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, forms, services
 from app.errors import Invalid
-from app.extensions import limiter
+from app.extensions import limiter, member_or_address
 
 
 def _login_limit() -> str:
@@ -175,6 +175,9 @@ def change_password():
 
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
+@limiter.limit(
+    lambda: current_app.config["API_TOKEN_RATE_LIMIT"], key_func=member_or_address
+)
 def create_token():
     form = forms.ApiTokenForm(prefix="token")
     if form.validate_on_submit():

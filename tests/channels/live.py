@@ -34,12 +34,17 @@ def server_process(
             _wait_ready(url, process, log)
             yield url, process.pid
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if the process is still there after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 @contextmanager
@@ -58,7 +63,7 @@ def _wait_ready(url: str, process: subprocess.Popen, log: Path) -> None:
         try:
             requests.get(f"{url}/auth/login", timeout=2)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # e.g. gunicorn booting
             time.sleep(0.2)
     raise RuntimeError(f"server not ready after 30 s:\n{log.read_text()[-3000:]}")
 

@@ -20,6 +20,8 @@ STAFF_ONLY = {"eig": FORBIDDEN, "alumni": FORBIDDEN, "mentor": FORBIDDEN, "staff
 # Another member's profile and a défi whose team none of the visitors belongs to.
 PAGES = {
     "/": {"anonymous": OK, "deactivated": OK, **MEMBERS},
+    "/healthz": {"anonymous": OK, "deactivated": OK, **MEMBERS},
+    "/readyz": {"anonymous": OK, "deactivated": OK, **MEMBERS},
     "/auth/login": {"anonymous": OK, "deactivated": OK, **dict.fromkeys(MEMBERS, HOME)},
     "/auth/reset": {"anonymous": OK, "deactivated": OK, **MEMBERS},
     "/auth/account": MEMBERS,

@@ -1,0 +1,27 @@
+"""gunicorn settings for one EIG Link process.
+
+    gunicorn -c deploy/gunicorn.conf.py wsgi:app
+
+One worker per process: a Socket.IO client must reach the process that holds its
+session, and nginx can make clients stick to a process (several per host, each
+on its own port) but gunicorn cannot between its own workers. Threads serve the
+requests, and each open socket holds one thread: size EIG_THREADS for the
+sockets one process should carry.
+"""
+
+import os
+
+bind = os.environ.get("EIG_BIND", "127.0.0.1:8001")
+workers = 1
+worker_class = "gthread"
+threads = int(os.environ.get("EIG_THREADS", "100"))
+timeout = 30  # the worker's heartbeat; long-lived sockets do not block it
+graceful_timeout = 20
+keepalive = 5
+# The app logs one JSON line per request (REQUEST_LOG); gunicorn logs its own life.
+accesslog = None
+errorlog = "-"
+loglevel = "info"
+# Only the local nginx may say a request came over HTTPS.
+forwarded_allow_ips = os.environ.get("EIG_PROXY_IPS", "127.0.0.1,::1")
+proc_name = f"eiglink-{bind.rsplit(':', 1)[-1]}"

@@ -1,0 +1,438 @@
+"""The production layout for real, on loopback: nginx (TLS, sticky sessions) in front
+of two gunicorn processes on PostgreSQL, Redis and PostgreSQL search.
+
+Alice's browser sticks to one process and Bob's to the other: a message Alice posts
+reaches Bob through Redis, and search finds it. Needs Debian's nginx, openssl,
+TEST_DATABASE_URL and TEST_REDIS_URL; skipped without them, except in CI
+(EIG_REQUIRE_NGINX=1), where it fails instead.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+from sqlalchemy import text
+
+from app import create_app
+from app.channels import services as channels
+from app.extensions import db
+from config import TestConfig, database_url
+from search_index import open_index
+from tests.channels.live import server_process, stop
+from tests.conftest import free_port
+from tests.factories import PASSWORD, make_member
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LOGIN_LIMIT = 6
+SEARCH_TABLE = "e2e_search_documents"
+
+
+def _missing() -> list[str]:
+    missing = [] if Path(NGINX).exists() else ["nginx (apt-get install nginx)"]
+    if not shutil.which("openssl"):
+        missing.append("openssl")
+    if not DATABASE_URL.startswith("postgres"):
+        missing.append("TEST_DATABASE_URL on PostgreSQL")
+    if not REDIS_URL:
+        missing.append("TEST_REDIS_URL")
+    return missing
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _requirements():
+    missing = _missing()
+    if missing and os.environ.get("EIG_REQUIRE_NGINX"):  # set by .ci/run
+        pytest.fail(f"EIG_REQUIRE_NGINX is set but missing: {', '.join(missing)}")
+    if missing:
+        pytest.skip(f"deployment test needs {', '.join(missing)}")
+
+
+# The pieces: a certificate, the database, two app processes, nginx -------------
+
+
+@pytest.fixture
+def workdir() -> Iterator[Path]:
+    """nginx's prefix: readable by its workers (which drop root), removed after."""
+    path = Path(tempfile.mkdtemp(prefix="eiglink-nginx-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def make_certificate(workdir: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, valid one day."""
+    cert, key = workdir / "cert.pem", workdir / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+def database():
+    """The migrated schema (`flask db upgrade`, as in production), two members."""
+    url = database_url(DATABASE_URL)
+    setup = create_app({**_settings(TestConfig), "SQLALCHEMY_DATABASE_URI": url})
+    with setup.app_context():
+        _drop_everything()
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": DATABASE_URL, "SEARCH_URL": "memory:"},
+            check=True,
+            capture_output=True,
+        )
+        alice = make_member(username="alice", display_name="Alice Durand")
+        bob = make_member(username="bob", display_name="Bob Martin")
+        room = channels.create_channel(alice, name="Mise en production")
+        channels.join_channel(bob, room)
+        yield room.slug
+        _drop_everything()
+        db.engine.dispose()
+
+
+def _settings(config: type) -> dict:
+    return {name: getattr(config, name) for name in dir(config) if name.isupper()}
+
+
+def _drop_everything() -> None:
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def search_index():
+    """The PostgreSQL search table both processes share, emptied before and after."""
+    url = database_url(DATABASE_URL) + f"?table={SEARCH_TABLE}"
+    index = open_index(url)
+    index.clear()
+    yield url
+    index.clear()
+    index.close()
+
+
+def app_env(search_url: str, port: int) -> dict[str, str]:
+    """The production settings of one process (deploy/eiglink.env.example)."""
+    run = uuid.uuid4().hex[:8]  # nothing shared with other runs on this Redis
+    return {
+        "EIG_ENV": "production",
+        "EIG_BIND": f"127.0.0.1:{port}",
+        "EIG_THREADS": "20",
+        "SECRET_KEY": "the-same-secret-on-every-host",
+        "DATABASE_URL": DATABASE_URL,
+        "SEARCH_URL": search_url,
+        "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
+        "SOCKETIO_CHANNEL": f"eiglink-e2e-{run}",
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"eiglink-e2e-{run}",
+        "LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per minute",
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_COST": "1024",
+    }
+
+
+@contextmanager
+def app_processes(search_url: str, logs: Path) -> Iterator[list[str]]:
+    """Two gunicorn processes (deploy/gunicorn.conf.py); yields host:port of each."""
+    ports = [free_port(), free_port()]
+    env = app_env(search_url, 0)
+    envs = [{**env, "EIG_BIND": f"127.0.0.1:{port}"} for port in ports]
+    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
+    command.append("wsgi:app")
+    with (
+        server_process(command, ports[0], envs[0], logs / "a.log"),
+        server_process(command, ports[1], envs[1], logs / "b.log"),
+    ):
+        yield [f"127.0.0.1:{port}" for port in ports]
+
+
+def render_site(workdir: Path, upstreams: list[str], https: int, http: int) -> Path:
+    """deploy/nginx/eiglink.conf.template, rendered by deploy/nginx/render.py."""
+    spec = spec_from_file_location("render", ROOT / "deploy" / "nginx" / "render.py")
+    render = module_from_spec(spec)
+    spec.loader.exec_module(render)
+    cert, key = make_certificate(workdir)
+    site = render.render(
+        server_name="127.0.0.1",
+        upstreams=upstreams,
+        cert=str(cert),
+        key=str(key),
+        https_listen=f"127.0.0.1:{https}",
+        http_listen=f"127.0.0.1:{http}",
+        access_log=str(workdir / "access.log"),
+    )
+    (workdir / "eiglink.conf").write_text(site)
+    return cert
+
+
+NGINX_MAIN = """daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log notice;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    include {dir}/eiglink.conf;
+}}
+"""
+
+
+@contextmanager
+def nginx(workdir: Path, port: int) -> Iterator[None]:
+    """Debian's nginx in the foreground with its own prefix, stopped at the end."""
+    conf = workdir / "nginx.conf"
+    conf.write_text(NGINX_MAIN.format(dir=workdir))
+    error_log = workdir / "error.log"
+    command = [NGINX, "-p", str(workdir), "-c", str(conf), "-e", str(error_log)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    try:
+        _wait_for_port(port, process, error_log)
+        yield
+    finally:
+        stop(process)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    import socket
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx stopped:\n{log.read_text()[-3000:]}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nginx not listening after 15 s:\n{log.read_text()}")
+
+
+# Clients ----------------------------------------------------------------------
+
+
+class Site:
+    """The public address, and what nginx's access log says about each request."""
+
+    def __init__(self, url: str, cert: Path, access_log: Path):
+        self.url, self.cert, self.access_log = url, cert, access_log
+
+    def log(self, agent: str) -> list[dict]:
+        lines = self.access_log.read_text().splitlines()
+        entries = [json.loads(line) for line in lines]
+        return [entry for entry in entries if entry["user_agent"] == agent]
+
+    def browser(self, name: str, upstream: str) -> requests.Session:
+        """A browser whose sticky cookie sends it to `upstream` (a few tries)."""
+        http = requests.Session()
+        http.trust_env = False  # else REQUESTS_CA_BUNDLE would replace our certificate
+        http.verify = str(self.cert)
+        http.headers["User-Agent"] = f"eig-e2e-{name}"
+        for _ in range(40):  # each try draws a new cookie: 1 in 2 chance
+            http.cookies.clear()
+            seen = len(self.log(http.headers["User-Agent"]))
+            assert http.get(f"{self.url}/healthz", timeout=10).status_code == 200
+            if (
+                self._next_entry(http.headers["User-Agent"], seen)["upstream"]
+                == upstream
+            ):
+                return http
+        raise AssertionError(f"no cookie led {name} to {upstream}")
+
+    def _next_entry(self, agent: str, seen: int) -> dict:
+        """The log line of a request just answered (nginx writes it right after)."""
+        deadline = time.monotonic() + 5
+        while len(entries := self.log(agent)) <= seen:
+            assert time.monotonic() < deadline, f"nginx did not log {agent}"
+            time.sleep(0.05)
+        return entries[seen]
+
+    def login(self, http: requests.Session, username: str, password: str = PASSWORD):
+        page = http.get(f"{self.url}/auth/login", timeout=10)
+        token = CSRF.search(page.text)[1]
+        return http.post(
+            f"{self.url}/auth/login",
+            data={"username": username, "password": password, "csrf_token": token},
+            headers={"Referer": f"{self.url}/auth/login"},  # HTTPS: checked
+            allow_redirects=False,
+            timeout=10,
+        )
+
+    def socket(self, http: requests.Session) -> socketio.Client:
+        """Socket.IO as a browser opens it: long-polling first, then a WebSocket."""
+        client = socketio.Client(http_session=http, reconnection=False)
+        client.connect(
+            self.url,
+            transports=["polling", "websocket"],
+            headers={"User-Agent": http.headers["User-Agent"]},
+            wait_timeout=10,
+        )
+        return client
+
+
+@pytest.fixture
+def site(workdir, database, search_index, tmp_path) -> Iterator[Site]:
+    https, http = free_port(), free_port()
+    with app_processes(search_index, tmp_path) as upstreams:
+        cert = render_site(workdir, upstreams, https, http)
+        with nginx(workdir, https):
+            yield Site(f"https://127.0.0.1:{https}", cert, workdir / "access.log")
+
+
+class Inbox:
+    """The messages a socket receives in one channel."""
+
+    def __init__(self, client: socketio.Client, slug: str):
+        self.bodies: list[str] = []
+        self.arrived = threading.Event()
+        client.on("message_posted", self._on_posted)
+        assert client.call("join_channel", {"channel": slug}, timeout=10)["ok"]
+
+    def _on_posted(self, message: dict) -> None:
+        self.bodies.append(message["body"])
+        self.arrived.set()
+
+    def wait_for(self, body: str, seconds: float = 10) -> bool:
+        deadline = time.monotonic() + seconds
+        while body not in self.bodies and time.monotonic() < deadline:
+            self.arrived.wait(0.2)
+            self.arrived.clear()
+        return body in self.bodies
+
+
+def send(client: socketio.Client, slug: str, body: str) -> None:
+    ack = client.call(
+        "send_message",
+        {"channel": slug, "body": body, "client_id": uuid.uuid4().hex},
+        timeout=10,
+    )
+    assert ack["ok"], ack
+
+
+def search_titles_and_snippets(site: Site, http, query: str, seconds: float = 5):
+    """Search until the text shows up (the index follows within a second)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = http.get(f"{site.url}/api/v1/search", params={"q": query})
+        assert response.status_code == 200, response.text
+        found = [r["snippet"] + r["title"] for r in response.json()["results"]]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+# The journey ------------------------------------------------------------------
+
+
+def test_two_processes_behind_nginx_share_messages_search_and_limits(site, database):
+    slug = database
+    alice_http = site.browser("alice", _upstream(site, 0))
+    bob_http = site.browser("bob", _upstream(site, 1))
+    for http, name in ((alice_http, "alice"), (bob_http, "bob")):
+        response = site.login(http, name)
+        assert response.status_code == 302, f"login of {name} failed"
+        assert "Secure" in response.headers["Set-Cookie"]
+
+    alice, bob = site.socket(alice_http), site.socket(bob_http)
+    try:
+        alice_inbox, bob_inbox = Inbox(alice, slug), Inbox(bob, slug)
+        send(alice, slug, "La pseudonymisation passe en production")
+        assert bob_inbox.wait_for("La pseudonymisation passe en production")
+        send(bob, slug, "Bien reçu de l'autre processus")
+        assert alice_inbox.wait_for("Bien reçu de l'autre processus")
+    finally:
+        alice.disconnect()
+        bob.disconnect()
+
+    _assert_each_socket_stayed_on_its_process(site)
+    found = search_titles_and_snippets(site, bob_http, "pseudonymiser")
+    assert any("pseudonymisation" in text.lower() for text in found), found
+    _assert_login_limit_is_shared(site)
+
+
+def test_the_site_is_hardened_and_ready_behind_nginx(site):
+    """Headers, readiness, HTTPS redirect, and the socket's same-origin check."""
+    http = site.browser("visitor", _upstream(site, 0))
+    page = http.get(f"{site.url}/auth/login", timeout=10)
+    assert page.status_code == 200
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "nginx/" not in page.headers.get("Server", "")  # server_tokens off
+    ready = http.get(f"{site.url}/readyz", timeout=10)
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"] == {
+        "database": "ok",
+        "search": "ok",
+        "message_queue": "ok",
+        "rate_limits": "ok",
+    }
+    plain = site.url.replace("https://", "http://").rsplit(":", 1)[0]
+    port = re.search(r"listen 127\.0\.0\.1:(\d+);", _site_conf(site))[1]
+    redirect = requests.get(f"{plain}:{port}/auth/login", allow_redirects=False)
+    assert redirect.status_code == 301
+    assert redirect.headers["Location"].startswith("https://")
+    handshake = f"{site.url}/socket.io/?EIO=4&transport=polling"
+    same = http.get(handshake, headers={"Origin": site.url}, timeout=10)
+    assert same.status_code == 200
+    other = http.get(handshake, headers={"Origin": "https://evil.example"}, timeout=10)
+    assert other.status_code == 400
+
+
+def _site_conf(site: Site) -> str:
+    return (site.access_log.parent / "eiglink.conf").read_text()
+
+
+def _assert_login_limit_is_shared(site: Site) -> None:
+    """Failed logins spread over both processes count in one Redis budget."""
+    tries = [site.browser(f"guess{n}", _upstream(site, n)) for n in (0, 1)]
+    spent = 2  # alice's and bob's logins, from the same address
+    for n in range(LOGIN_LIMIT - spent):
+        response = site.login(tries[n % 2], "alice", "pas-le-bon-mot-de-passe")
+        assert response.status_code == 400
+    for http in tries:
+        assert site.login(http, "alice").status_code == 429
+
+
+def _upstream(site: Site, n: int) -> str:
+    """The n-th app process, as nginx names it in its log."""
+    return re.findall(r"^\s+server (127\.0\.0\.1:\d+);", _site_conf(site), re.M)[n]
+
+
+def _assert_each_socket_stayed_on_its_process(site: Site) -> None:
+    for name, n in (("alice", 0), ("bob", 1)):
+        sockets = [e for e in site.log(f"eig-e2e-{name}") if e["uri"] == "/socket.io/"]
+        assert sockets, f"no Socket.IO request of {name} went through nginx"
+        assert {e["upstream"] for e in sockets} == {_upstream(site, n)}
+        assert "101" in {e["status"] for e in sockets}, "no WebSocket upgrade"
