@@ -42,6 +42,8 @@ def seed_defis(file: Path | None) -> None:
         f"Défis : {len(report.created)} créés, {len(report.updated)} mis à jour, "
         f"{report.unchanged} inchangés."
     )
+    if report.resources:
+        click.echo(f"Dépôts proposés comme ressources : {report.resources}.")
     _ensure_defi_channels()
 
 
