@@ -47,11 +47,12 @@ def offer_repositories(defis: Iterable[Defi]) -> int:
 
     Runs inside the caller's transaction (flask seed-defis) and does not commit.
     """
-    known = set(
-        db.session.execute(
+    known = {
+        (row.defi_id, row.url)
+        for row in db.session.execute(
             select(Resource.defi_id, Resource.url).where(Resource.url.is_not(None))
-        ).tuples()
-    )
+        )
+    }
     added = 0
     for defi in defis:
         for raw in defi.repositories or []:

@@ -110,10 +110,9 @@ def save(upload: Upload) -> StoredFile:
     try:
         size = _copy(upload.stream, partial, max_bytes())
         kind = detect(partial)
-        partial.replace(path_of(key))
-    except BaseException:
+        os.link(partial, path_of(key))  # unlike a rename, never overwrites a file
+    finally:
         partial.unlink(missing_ok=True)
-        raise
     return StoredFile(key, _download_name(name, kind.extension), kind.mime, size)
 
 
