@@ -83,6 +83,13 @@ def _download_name(name: str, extension: str) -> str:
     return (stem or "fichier") + extension
 
 
+def readable_size(size: int) -> str:
+    """20 Mo, 100 Ko: sizes as the messages show them."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} Mo"
+    return f"{max(size // 1024, 1)} Ko"
+
+
 def _copy(stream: BinaryIO, target: Path, limit: int) -> int:
     """Copy at most `limit` bytes; Invalid (and nothing kept) beyond."""
     size = 0
@@ -91,8 +98,7 @@ def _copy(stream: BinaryIO, target: Path, limit: int) -> int:
             size += len(chunk)
             if size > limit:
                 raise Invalid(
-                    "Le fichier dépasse la taille maximale "
-                    f"({limit // (1024 * 1024)} Mo)."
+                    f"Le fichier dépasse la taille maximale ({readable_size(limit)})."
                 )
             out.write(chunk)
         out.flush()

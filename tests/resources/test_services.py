@@ -251,7 +251,9 @@ def test_only_the_author_and_staff_edit_and_delete():
     services.update_resource(staff, resource, title="Corrigé")
     assert resource.title == "Corrigé"
     services.delete_resource(staff, resource)
-    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).order_by(AuditEntry.id)
+    ).all()
     assert actions == ["resource.update", "resource.delete"]
 
 
@@ -275,7 +277,9 @@ def test_hidden_resource_is_seen_only_by_its_author_and_staff():
         services.set_bookmark(other, resource, True)
     services.set_hidden(staff, resource, False)
     assert queries.get_resource(other, resource.id) == resource
-    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).order_by(AuditEntry.id)
+    ).all()
     assert actions == ["resource.hide", "resource.show"]
 
 
