@@ -1,4 +1,4 @@
-"""Resource lists: filters, sorting, forges, the défi data set's repositories, search."""
+"""Resource lists: filters, sorting, forges, the data set's repositories, search."""
 
 import pytest
 
