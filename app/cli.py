@@ -69,9 +69,12 @@ def _ensure_defi_channels() -> None:
 def seed_demo(count: int, seed: int) -> None:
     """Add a synthetic community (fake French people) attached to the défis."""
     from app.members.demo import seed_demo_members
+    from app.resources.demo import seed_demo_resources
 
     created = seed_demo_members(count, seed)
     click.echo(f"Communauté de démonstration : {created} membres ajoutés.")
+    if shared := seed_demo_resources(seed):
+        click.echo(f"Ressources de démonstration : {shared} partagées.")
     _ensure_defi_channels()
 
 
