@@ -8,9 +8,9 @@ from sqlalchemy import select
 from app.defis.models import Defi
 from app.errors import Invalid
 from app.extensions import db
+from app.resources.fields import clean_url, refresh_search_text
 from app.resources.forges import repository_of
 from app.resources.models import Resource
-from app.resources.services import clean_url, refresh_search_text
 
 
 def _title(url: str) -> tuple[str, str]:

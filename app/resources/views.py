@@ -63,23 +63,33 @@ def _with_defi_choices(form: ResourceForm) -> ResourceForm:
     return form
 
 
+def _form_page(form: ResourceForm, resource, save, done: str):
+    """Save a valid form through `save()`, or show it again with the reason."""
+    if form.validate_on_submit():
+        try:
+            resource = save()
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash(done, "success")
+            return redirect(url_for("resources.detail", resource_id=resource.id))
+    return render_template("resources/form.html", form=form, resource=resource), (
+        400 if form.is_submitted() else 200
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = _with_defi_choices(ResourceForm())
     if request.method == "GET" and request.args.get("defi"):
         form.defi.data = request.args["defi"]
-    if form.validate_on_submit():
-        try:
-            resource = services.share_resource(
-                current_user, upload=form.upload(), **form.values()
-            )
-        except Invalid as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Ressource partagée."), "success")
-            return redirect(url_for("resources.detail", resource_id=resource.id))
-    return render_template("resources/form.html", form=form, resource=None), (
-        400 if form.is_submitted() else 200
+    return _form_page(
+        form,
+        None,
+        lambda: services.share_resource(
+            current_user, upload=form.upload(), **form.values()
+        ),
+        _("Ressource partagée."),
     )
 
 
@@ -112,22 +122,17 @@ def edit(resource_id: int):
     if request.method == "GET":
         form.tags.data = ", ".join(t.name for t in resource.tags)
         form.defi.data = resource.defi.slug if resource.defi else ""
-    if form.validate_on_submit():
-        try:
-            services.update_resource(
-                current_user,
-                resource,
-                upload=form.upload(),
-                remove_file=form.remove_file.data,
-                **form.values(),
-            )
-        except Invalid as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Ressource enregistrée."), "success")
-            return redirect(url_for("resources.detail", resource_id=resource.id))
-    return render_template("resources/form.html", form=form, resource=resource), (
-        400 if form.is_submitted() else 200
+    return _form_page(
+        form,
+        resource,
+        lambda: services.update_resource(
+            current_user,
+            resource,
+            upload=form.upload(),
+            remove_file=form.remove_file.data,
+            **form.values(),
+        ),
+        _("Ressource enregistrée."),
     )
 
 
