@@ -205,10 +205,11 @@ def delete_comment(resource_id: int, comment_id: int):
 def download(resource_id: int):
     """The uploaded file, as an attachment the browser never renders."""
     resource = queries.get_resource(current_user, resource_id)
-    if not resource.file_key:
+    path = uploads.path_of(resource.file_key) if resource.file_key else None
+    if path is None or not path.is_file():
         raise NotFound(_("Cette ressource n'a pas de fichier joint."))
     response = send_file(
-        uploads.path_of(resource.file_key),
+        path,
         mimetype=resource.file_type,
         as_attachment=True,
         download_name=resource.file_name,

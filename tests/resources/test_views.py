@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from app.resources import services
 from app.resources.models import Resource, ResourceBookmark, ResourceComment
 from tests.factories import make_defi, make_member, make_resource
 from tests.resources import files
@@ -133,9 +134,18 @@ def test_download_is_an_attachment_for_members_only(
     assert "/auth/login" in anonymous.headers["Location"]
 
 
-def test_a_resource_without_file_has_no_download(reader):
+def test_a_resource_without_file_has_no_download(reader, upload_folder):
     resource = make_resource()
     assert reader.get(f"/resources/{resource.id}/file").status_code == 404
+    lost = services.share_resource(
+        make_member(),
+        kind="file",
+        title="Perdu",
+        upload=files.upload("a.pdf", files.PDF),
+    )
+    for stored in stored_files(upload_folder):
+        stored.unlink()  # e.g. a volume restored without its uploads
+    assert reader.get(f"/resources/{lost.id}/file").status_code == 404
 
 
 def test_member_bookmarks_and_comments(reader):
