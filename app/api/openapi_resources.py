@@ -123,6 +123,7 @@ RESOURCE_PARAMS = [
     ("defi", "Slug of the défi it came from.", STRING),
     ("licence", "SPDX identifier of its licence.", STRING),
     ("author", "Username of the member who shared it.", STRING),
+    ("bookmarked", "1 or true: only the member's own bookmarks.", STRING),
     (
         "sort",
         "newest (default) or bookmarks (most bookmarked first).",

@@ -12,7 +12,7 @@ from app.resources.models import Resource
 from app.resources.uploads import Upload
 from app.resources.vocabulary import licence_label
 
-FILTERS = {"q", "kind", "tag", "defi", "licence", "author", "sort"}
+FILTERS = {"q", "kind", "tag", "defi", "licence", "author", "sort", "bookmarked"}
 
 
 def _person(member) -> dict | None:

@@ -37,6 +37,7 @@ class ResourceFilters:
     licence: str = ""
     author: str = ""  # username
     sort: str = "newest"
+    bookmarked: bool = False  # only the viewer's bookmarks
 
 
 def can_see(viewer: Member, resource: Resource) -> bool:
@@ -74,6 +75,7 @@ def resource_filters(**raw) -> ResourceFilters:
         licence=licence,
         author=(raw.get("author") or "").strip().lower()[:40],
         sort=sort,
+        bookmarked=(raw.get("bookmarked") or "") in ("1", "true", "on", "yes"),
     )
 
 
@@ -90,6 +92,11 @@ def resources_query(viewer: Member, filters: ResourceFilters) -> Select:
         stmt = stmt.where(Resource.defi.has(Defi.slug == filters.defi))
     if filters.author:
         stmt = stmt.where(Resource.author.has(Member.username == filters.author))
+    if filters.bookmarked:
+        mine = select(ResourceBookmark.resource_id).where(
+            ResourceBookmark.member_id == viewer.id
+        )
+        stmt = stmt.where(Resource.id.in_(mine))
     for word in fold(filters.q).split()[:8]:
         stmt = stmt.where(Resource.search_text.contains(word, autoescape=True))
     if filters.sort == "bookmarks":

@@ -62,6 +62,14 @@ def test_newest_first_or_most_bookmarked_first(shelf):
     assert titles(viewer, sort="bookmarks")[0] == "Guide RGAA"
 
 
+def test_only_my_bookmarks(shelf):
+    viewer = make_member()
+    guide = Resource.query.filter_by(title="Guide RGAA").one()
+    services.set_bookmark(viewer, guide, True)
+    services.set_bookmark(make_member(), Resource.query.first(), True)
+    assert titles(viewer, bookmarked="1") == ["Guide RGAA"]
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [

@@ -156,6 +156,9 @@ def test_member_bookmarks_and_comments(reader):
     assert ResourceBookmark.query.count() == 1
     assert "Retirer des favoris" in text(reader.get(page))
     assert "1 favori" in text(reader.get("/resources/"))
+    assert card_titles(reader.get("/resources/?bookmarked=1")) == [
+        "Outil cartographique"
+    ]
     reader.submit(f"{page}/bookmark", {}, form_page=page)
     assert ResourceBookmark.query.count() == 0
 
