@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
         invite,
         promote_alumni,
         reindex,
+        prune_uploads,
     ):
         app.cli.add_command(command)
 
@@ -151,3 +152,14 @@ def reindex() -> None:
     with click.progressbar(length=total, label="Indexation") as bar:
         done = rebuild(progress=bar.update)
     click.echo(f"Index reconstruit : {done} documents.")
+
+
+@click.command("prune-uploads")
+@click.option(
+    "--min-age", default=3600, show_default=True, help="Seconds a stray file is kept."
+)
+def prune_uploads(min_age: int) -> None:
+    """Delete uploaded files no resource refers to (left by an interrupted upload)."""
+    from app.resources.services import remove_stray_files
+
+    click.echo(f"Fichiers orphelins supprimés : {remove_stray_files(min_age)}.")

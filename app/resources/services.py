@@ -5,6 +5,7 @@ before the commit and deleted if the commit fails; a file a resource no longer
 needs is deleted after the commit.
 """
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.admin.services import audit
@@ -194,3 +195,16 @@ def delete_comment(actor: Member, comment_id: int) -> None:
         audit(actor, "resource.comment.delete", f"resource:{comment.resource_id}")
     db.session.delete(comment)
     db.session.commit()
+
+
+def remove_stray_files(min_age_seconds: float = 3600) -> int:
+    """Delete uploads no resource refers to (left by a crash); returns how many."""
+    keys = set(
+        db.session.scalars(
+            select(Resource.file_key).where(Resource.file_key.is_not(None))
+        )
+    )
+    stray = uploads.stray_files(keys, min_age_seconds)
+    for path in stray:
+        path.unlink(missing_ok=True)
+    return len(stray)

@@ -130,3 +130,18 @@ def delete(key: str | None) -> None:
         path_of(key).unlink()
     except FileNotFoundError:
         log.warning("Upload %s was already gone", key)
+
+
+def stray_files(known_keys: set[str], min_age_seconds: float) -> list[Path]:
+    """Files of the upload folder no resource names, older than `min_age_seconds`:
+    what a process stopped between writing a file and committing left behind."""
+    import time
+
+    limit = time.time() - min_age_seconds
+    return [
+        path
+        for path in folder().iterdir()
+        if path.is_file()
+        and path.name.removesuffix(".part") not in known_keys
+        and path.stat().st_mtime < limit
+    ]

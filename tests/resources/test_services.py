@@ -1,5 +1,7 @@
 """Sharing, editing and deleting resources; their files; bookmarks and comments."""
 
+import os
+
 import pytest
 from sqlalchemy import event, func, select
 
@@ -195,6 +197,21 @@ def test_failed_commit_leaves_no_orphan_file(upload_folder):
         event.remove(db.session, "before_flush", refuse)
     assert count(Resource) == 0
     assert stored_files(upload_folder) == []
+
+
+def test_files_left_by_an_interrupted_upload_are_pruned(app, upload_folder):
+    kept = share(make_member(), files.upload("garde.pdf", files.PDF))
+    (upload_folder / "orphelin").write_bytes(files.PDF)
+    (upload_folder / "coupe.part").write_bytes(b"%PDF")
+    (upload_folder / "en-cours.part").write_bytes(b"%PDF")
+    assert services.remove_stray_files(min_age_seconds=3600) == 0  # too recent
+    old = 1_000_000_000
+    for name in ("orphelin", "coupe.part", kept.file_key):
+        os.utime(upload_folder / name, (old, old))
+    result = app.test_cli_runner().invoke(args=["prune-uploads"])
+    assert "Fichiers orphelins supprimés : 2." in result.output
+    remaining = [path.name for path in stored_files(upload_folder)]
+    assert remaining == sorted([kept.file_key, "en-cours.part"])
 
 
 # Editing and deleting ----------------------------------------------------------
