@@ -29,7 +29,11 @@ from app.resources.vocabulary import KIND_LABELS, LICENCES, licence_label
 
 
 def _labels() -> dict:
-    return {"kind_labels": KIND_LABELS, "licence_label": licence_label}
+    return {
+        "kind_labels": KIND_LABELS,
+        "licence_label": licence_label,
+        "size_label": uploads.readable_size,
+    }
 
 
 @bp.get("/")
