@@ -57,11 +57,14 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
-    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
     # How many proxies in front set X-Forwarded-For/-Proto (1 behind nginx).
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
     HSTS_MAX_AGE = env_int("HSTS_MAX_AGE", 365 * 24 * 3600)  # sent over HTTPS only
     REQUEST_LOG = env_bool("REQUEST_LOG", True)  # one JSON line per request
+    # A request may carry an upload of UPLOAD_MAX_BYTES plus the form around it.
+    UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", UPLOAD_MAX_BYTES + 1024 * 1024)
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # None: the instance's uploads/
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -91,6 +94,7 @@ class Config:
     LANGUAGES = ("fr", "en")
     MEMBERS_PER_PAGE = 24
     DEFIS_PER_PAGE = 30
+    RESOURCES_PER_PAGE = 20
 
 
 class ProductionConfig(Config):

@@ -184,6 +184,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.members import views as _members_views  # noqa: F401
     from app.privacy import bp as privacy_bp
     from app.privacy import views as _privacy_views  # noqa: F401
+    from app.resources import bp as resources_bp
+    from app.resources import views as _resources_views  # noqa: F401
     from app.search import bp as search_bp
     from app.search import views as _search_views  # noqa: F401
 
@@ -193,6 +195,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(defis_bp, url_prefix="/defis")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(channels_bp, url_prefix="/channels")
+    app.register_blueprint(resources_bp, url_prefix="/resources")
     app.register_blueprint(search_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

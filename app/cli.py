@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
         reindex,
         backup,
         restore,
+        prune_uploads,
     ):
         app.cli.add_command(command)
 
@@ -44,6 +45,8 @@ def seed_defis(file: Path | None) -> None:
         f"Défis : {len(report.created)} créés, {len(report.updated)} mis à jour, "
         f"{report.unchanged} inchangés."
     )
+    if report.resources:
+        click.echo(f"Dépôts proposés comme ressources : {report.resources}.")
     _ensure_defi_channels()
 
 
@@ -69,9 +72,12 @@ def _ensure_defi_channels() -> None:
 def seed_demo(count: int, seed: int) -> None:
     """Add a synthetic community (fake French people) attached to the défis."""
     from app.members.demo import seed_demo_members
+    from app.resources.demo import seed_demo_resources
 
     created = seed_demo_members(count, seed)
     click.echo(f"Communauté de démonstration : {created} membres ajoutés.")
+    if shared := seed_demo_resources(seed):
+        click.echo(f"Ressources de démonstration : {shared} partagées.")
     _ensure_defi_channels()
 
 
@@ -182,3 +188,12 @@ def restore(file: Path, yes: bool) -> None:
     click.echo(
         f"Base restaurée depuis {file} ; index reconstruit : {documents} documents."
     )
+@click.command("prune-uploads")
+@click.option(
+    "--min-age", default=3600, show_default=True, help="Seconds a stray file is kept."
+)
+def prune_uploads(min_age: int) -> None:
+    """Delete uploaded files no resource refers to (left by an interrupted upload)."""
+    from app.resources.services import remove_stray_files
+
+    click.echo(f"Fichiers orphelins supprimés : {remove_stray_files(min_age)}.")

@@ -19,6 +19,13 @@ from app.defis.models import (
     defi_themes,
 )
 from app.members.models import Member, Skill, member_promotions, member_skills
+from app.resources.models import (
+    Resource,
+    ResourceBookmark,
+    ResourceComment,
+    ResourceTag,
+    resource_tag_links,
+)
 from app.search.models import SearchOutbox
 
 __all__ = [
@@ -34,6 +41,10 @@ __all__ = [
     "Message",
     "Promotion",
     "Reaction",
+    "Resource",
+    "ResourceBookmark",
+    "ResourceComment",
+    "ResourceTag",
     "SearchOutbox",
     "Skill",
     "SocketSession",
@@ -42,4 +53,5 @@ __all__ = [
     "defi_themes",
     "member_promotions",
     "member_skills",
+    "resource_tag_links",
 ]

@@ -29,9 +29,10 @@ def _reset_schema():
 
 
 @pytest.fixture
-def app():
+def app(tmp_path):
     """A fresh app on an empty database (SQLite in memory, or TEST_DATABASE_URL)."""
     app = create_app(TestConfig)
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")  # never the instance's
     # Test requests reuse this fixture's app context, so Flask-Login's cached member
     # (g._login_user) and Flask-Babel's locale would leak from one request to the
     # next: forget them each time.

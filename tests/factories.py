@@ -82,3 +82,20 @@ def make_defi(
     db.session.add(defi)
     db.session.commit()
     return defi
+
+
+def make_resource(*, author=None, tags=(), **overrides):
+    """A saved resource, shared through the service like a member would."""
+    from app.resources.services import share_resource
+
+    n = next(_numbers)
+    values = {
+        "kind": "code",
+        "title": f"Ressource numéro {n}",
+        "url": f"https://github.com/etalab/outil-{n}",
+        "description": "Un outil **utile**.",
+        "tags": list(tags),
+        "licence": "MIT",
+    }
+    values.update(overrides)
+    return share_resource(author or make_member(), **values)

@@ -2,6 +2,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.members.models import Member
+from app.resources.models import Resource
 from tests.factories import make_member, make_promotion
 
 
@@ -59,14 +60,19 @@ def test_promote_alumni_turns_a_promotions_eigs_into_alumni(app):
 
 def test_seed_commands_load_defis_and_a_demo_community(app):
     runner = app.test_cli_runner()
-    assert "131 créés" in runner.invoke(args=["seed-defis"]).output
-    assert "200 membres" in runner.invoke(args=["seed-demo"]).output
-    assert "0 membres" in runner.invoke(args=["seed-demo"]).output
+    seeded = runner.invoke(args=["seed-defis"]).output
+    assert "131 créés" in seeded and "Dépôts proposés comme ressources" in seeded
+    first = runner.invoke(args=["seed-demo"]).output
+    assert "200 membres" in first and "Ressources de démonstration : 9" in first
+    again = runner.invoke(args=["seed-demo"]).output
+    assert "0 membres" in again and "Ressources de démonstration" not in again
     members = db.session.scalars(select(Member)).all()
     assert len(members) == 200
     assert {m.role for m in members} == {"eig", "alumni", "mentor", "staff"}
     assert all(m.email.endswith(".example") for m in members)
     assert sum(bool(m.defi_memberships) for m in members) > 150
+    register = db.session.scalar(select(Resource).where(Resource.kind == "template"))
+    assert register.file_type == "text/csv" and register.author in members
 
 
 def test_seed_defis_reports_a_broken_file_and_writes_nothing(app, tmp_path):

@@ -11,6 +11,12 @@ from app.defis.models import Administration, Defi, DefiMembership, Promotion, Th
 from app.extensions import db
 from app.members import services as members
 from app.members.models import Member, Skill
+from app.resources.models import (
+    Resource,
+    ResourceBookmark,
+    ResourceComment,
+    ResourceTag,
+)
 from tests.conftest import AuthActions
 from tests.factories import make_member
 
@@ -21,6 +27,8 @@ PAGES = {
     "profile": lambda community: f"/members/{community.busy_member}",
     "defi list": lambda community: "/defis/",
     "defi page": lambda community: f"/defis/{community.busy_defi}",
+    "resource list": lambda community: "/resources/",
+    "resource page": lambda community: f"/resources/{community.busy_resource}",
 }
 
 
@@ -29,6 +37,7 @@ class Community:
     viewer: Member
     busy_member: str  # username of a member in many défis
     busy_defi: str  # slug of the défi with the largest team
+    busy_resource: int  # id of the resource with the most comments
 
 
 @contextlib.contextmanager
@@ -115,7 +124,35 @@ def build_community(size: int) -> Community:
     db.session.add_all(defis + people)
     db.session.commit()
     largest = max(defis, key=lambda defi: len(defi.team))
-    return Community(viewer=viewer, busy_member=busy.username, busy_defi=largest.slug)
+    resource = _resources(people, defis, busy, largest)
+    return Community(viewer, busy.username, largest.slug, resource)
+
+
+def _resources(people: list, defis: list, busy, largest) -> int:
+    """A resource per three members, tagged, bookmarked, commented; the busy member
+    and the largest défi get one each in ten. Returns the most commented one."""
+    tags = _tags(ResourceTag, "Mot", 10)
+    resources = []
+    for i, member in enumerate(people[::3]):
+        resource = Resource(
+            kind="code",
+            title=f"Outil {i}",
+            url=f"https://github.com/etalab/outil-{i}",
+            author=busy if i % 10 == 0 else member,
+            defi=largest if i % 10 == 0 else defis[i % len(defis)],
+            tags=[tags[i % 10], tags[(i + 1) % 10]],
+        )
+        resource.bookmarks = [
+            ResourceBookmark(member_id=p.id) for p in people[i : i + 3] if p.id
+        ]
+        resources.append(resource)
+    first = resources[0]
+    first.comments = [
+        ResourceComment(author=p, body="Merci", html="<p>Merci</p>") for p in people
+    ]
+    db.session.add_all(resources)
+    db.session.commit()
+    return first.id
 
 
 def _reset_database() -> None:

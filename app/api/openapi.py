@@ -1,6 +1,6 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 description of the API."""
 
-from app.api import bp
+from app.api import bp, openapi_resources
 from app.api.paging import MAX_PER_PAGE
 from app.channels.models import KINDS as CHANNEL_KINDS
 from app.channels.services import HISTORY_LIMIT, MAX_BODY, MAX_LIMIT
@@ -327,6 +327,11 @@ SEARCH_PARAMS = [
     _query("skill", "A skill or expertise name."),
     _query("tag", "A theme or resource tag."),
     _query("role", "Member role.", MEMBER["properties"]["role"]),
+    _query("resource_kind", "Kind of resource.", openapi_resources.KIND),
+    *PAGING,
+]
+RESOURCE_PARAMS = [
+    *(_query(*param) for param in openapi_resources.RESOURCE_PARAMS),
     *PAGING,
 ]
 MESSAGE_ID = {"type": "integer", "minimum": 0}
@@ -403,8 +408,34 @@ def _post(
     return {"post": operation}
 
 
-def _path_param(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": STRING}
+def _path_param(name: str, schema: dict | None = None) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema or STRING}
+
+
+def _resource_paths() -> dict:
+    share = _post(
+        "Share a resource: a url, an uploaded file, or both",
+        {},
+        _ok("The resource shared.", _ref("Resource")),
+        [CSRF_HEADER],
+        ("400", "401"),
+    )
+    share["post"]["requestBody"] = openapi_resources.request_body()
+    return {
+        "/resources": _get(
+            "List the resources the member may see",
+            _ok("A page of resources.", _ref("ResourcePage")),
+            RESOURCE_PARAMS,
+            ("400", "401"),
+        )
+        | share,
+        "/resources/{resource_id}": _get(
+            "One resource",
+            _ok("The resource.", _ref("Resource")),
+            [_path_param("resource_id", {"type": "integer"})],
+            ("401", "404"),
+        ),
+    }
 
 
 def _paths() -> dict:
@@ -464,6 +495,7 @@ def _paths() -> dict:
             [_path_param("slug"), CSRF_HEADER],
             ("400", "401", "403", "404"),
         ),
+        **_resource_paths(),
         "/openapi.json": _get(
             "This document", _ok("The OpenAPI document.", {"type": "object"})
         ),
@@ -488,6 +520,8 @@ def _components() -> dict:
             "Message": MESSAGE,
             "MessageList": MESSAGE_LIST,
             "NewMessage": NEW_MESSAGE,
+            **openapi_resources.SCHEMAS,
+            "ResourcePage": _page_of("Resource"),
             "Error": ERROR,
         },
         "responses": {
@@ -499,8 +533,9 @@ def _components() -> dict:
             "Unauthorized": _error("No session, or a missing or revoked token."),
             "Forbidden": _error("Not allowed: the channel is archived (read-only)."),
             "NotFound": _error(
-                "No such member, défi or channel (a private channel is "
-                "not found by those outside it)."
+                "No such member, défi, channel or resource (a private channel "
+                "is not found by those outside it, nor a hidden resource by "
+                "others than its author and staff)."
             ),
         },
         "securitySchemes": {
@@ -522,7 +557,7 @@ def openapi_document() -> dict:
             "title": "EIG Link API",
             "version": "1.0.0",
             "description": "Read access to the members, défis and search; "
-            "channels to read and write in.",
+            "channels to read and write in; resources to list and share.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],

@@ -5,5 +5,6 @@ from app.api import (  # noqa: F401  (routes register on import)
     defis,
     members,
     openapi,
+    resources,
     search,
 )

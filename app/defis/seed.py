@@ -11,6 +11,7 @@ from app.defis import services
 from app.defis.models import Defi, Promotion
 from app.extensions import db
 from app.members.services import get_or_create_skills
+from app.resources.seed import offer_repositories
 from app.text import clean_spaces, slugify
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "defis.jsonl"
@@ -38,6 +39,7 @@ class SeedReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    resources: int = 0  # repositories newly offered as resources
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
@@ -131,6 +133,8 @@ def seed_defis(path: Path = DEFAULT_FILE) -> SeedReport:
             if defi.search_text != before and defi.slug not in known:
                 report.updated.append(defi.slug)
         report.unchanged = len(records) - len(report.created) - len(report.updated)
+        db.session.flush()  # new défis get their ids
+        report.resources = offer_repositories(existing.values())
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -11,6 +11,8 @@ from app.defis.forms import DefiForm, NewDefiForm, TeamForm
 from app.errors import Invalid, NotAllowed
 from app.listing import page_number
 from app.members import services as members
+from app.resources.queries import defi_resources
+from app.resources.vocabulary import KIND_LABELS, licence_label
 
 
 def _filter_choices() -> dict:
@@ -65,6 +67,9 @@ def detail(slug: str):
         team=[m for m in team if m.member.active],
         can_edit=services.can_edit_defi(current_user, defi),
         channel=defi_channel(defi),
+        resources=defi_resources(current_user, defi),
+        kind_labels=KIND_LABELS,
+        licence_label=licence_label,
     )
 
 

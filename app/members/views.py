@@ -10,6 +10,8 @@ from app.listing import page_number
 from app.members import bp, services
 from app.members.forms import ProfileForm
 from app.members.models import ROLE_LABELS, ROLES
+from app.resources.queries import member_resources
+from app.resources.vocabulary import KIND_LABELS, licence_label
 
 
 def _directory_choices() -> dict:
@@ -54,6 +56,9 @@ def detail(username: str):
         "members/detail.html",
         member=member,
         can_edit=services.can_edit_member(current_user, member),
+        resources=member_resources(current_user, member),
+        kind_labels=KIND_LABELS,
+        licence_label=licence_label,
     )
 
 

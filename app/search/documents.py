@@ -3,6 +3,8 @@
 from app.channels.models import Message
 from app.defis.models import Defi
 from app.members.models import Member
+from app.resources.models import Resource
+from app.resources.vocabulary import KIND_LABELS, licence_label
 from search_index import Document
 
 
@@ -108,4 +110,39 @@ def message_document(message: Message) -> Document | None:
         access=[channel.access_key],
         boost=0.9,
         updated_at=message.edited_at or message.created_at,
+    )
+
+
+def resource_document(resource: Resource) -> Document | None:
+    """A shared resource; a hidden one (moderation) is not found."""
+    if resource.hidden:
+        return None
+    repository = resource.repository
+    body = "\n".join(
+        part
+        for part in (
+            str(KIND_LABELS[resource.kind]),
+            resource.defi.title if resource.defi else "",
+            f"{repository.forge} {repository.label}" if repository else "",
+            resource.file_name or "",
+            licence_label(resource.licence) if resource.licence else "",
+            resource.description,
+        )
+        if part
+    )
+    promotion = [str(resource.defi.year)] if resource.defi else []
+    return Document(
+        kind="resource",
+        id=resource.id,
+        title=resource.title,
+        body=body,
+        tags=[t.name for t in resource.tags],
+        url=f"/resources/{resource.id}",
+        facets={
+            "tag": [t.name for t in resource.tags],
+            "resource_kind": [resource.kind],
+            "promotion": promotion,
+        },
+        boost=_clamp(1.0 + (0.05 if resource.description else 0.0)),
+        updated_at=resource.updated_at,
     )

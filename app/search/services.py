@@ -14,6 +14,7 @@ from app.defis.models import Defi, DefiMembership
 from app.errors import Invalid
 from app.extensions import db
 from app.members.models import Member
+from app.resources.models import Resource
 from app.text import fold
 from search_index import PUBLIC, Hit, Page, Query, SearchIndex
 from search_index.query import parse
@@ -25,9 +26,14 @@ KIND_LABELS = {
     "resource": _l("Ressources"),
     "message": _l("Messages"),
 }
-FILTERS = ("promotion", "skill", "tag", "role")
+FILTERS = ("promotion", "skill", "tag", "role", "resource_kind")
 FACETS = ("kind", "promotion", "skill", "tag")
-INDEXED = (("member", Member), ("defi", Defi), ("message", Message))
+INDEXED = (
+    ("member", Member),
+    ("defi", Defi),
+    ("resource", Resource),
+    ("message", Message),
+)
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 500
 

@@ -18,7 +18,13 @@ from app.channels.models import Message
 from app.defis.models import Defi, DefiMembership
 from app.extensions import db
 from app.members.models import Member
-from app.search.documents import defi_document, member_document, message_document
+from app.resources.models import Resource
+from app.search.documents import (
+    defi_document,
+    member_document,
+    message_document,
+    resource_document,
+)
 from app.search.models import SearchOutbox
 from app.timeutil import utcnow
 from search_index import Document, SearchError, SearchIndex
@@ -37,6 +43,8 @@ def changed_keys(session) -> set[tuple[str, int]]:
             keys.add(("defi", obj.id))
         elif isinstance(obj, Message):
             keys.add(("message", obj.id))
+        elif isinstance(obj, Resource):
+            keys.add(("resource", obj.id))
         elif isinstance(obj, DefiMembership):
             keys |= {("member", obj.member_id), ("defi", obj.defi_id)}
     return {(kind, id_) for kind, id_ in keys if id_ is not None}
@@ -95,6 +103,14 @@ LOADERS = {
         Message,
         message_document,
         (selectinload(Message.channel),),
+    ),
+    "resource": (
+        Resource,
+        resource_document,
+        (
+            selectinload(Resource.tags),
+            selectinload(Resource.defi),
+        ),
     ),
 }
 

@@ -20,6 +20,7 @@ FACET_LABELS = {
     "skill": _l("Compétence"),
     "tag": _l("Thème ou mot-clé"),
     "role": _l("Rôle"),
+    "resource_kind": _l("Type de ressource"),
 }
 
 

@@ -1,5 +1,6 @@
 """Who reaches which page: anonymous visitors, each role, deactivated members."""
 
+import io
 from urllib.parse import urlsplit
 
 import pytest
@@ -8,6 +9,8 @@ from app.auth.models import Invitation
 from app.defis.models import Defi
 from app.extensions import db
 from app.members.models import Member
+from app.resources.services import share_resource
+from app.resources.uploads import Upload
 from tests.factories import make_defi, make_member
 from tests.security.conftest import fresh, logged_in
 
@@ -36,6 +39,11 @@ PAGES = {
     "/defis/defi-cible": MEMBERS,
     "/defis/defi-cible/edit": STAFF_ONLY,
     "/defis/new": STAFF_ONLY,
+    "/resources/": MEMBERS,
+    "/resources/new": MEMBERS,
+    "/resources/1": MEMBERS,
+    "/resources/1/file": MEMBERS,
+    "/resources/1/edit": STAFF_ONLY,
     "/admin/": STAFF_ONLY,
     "/admin/members": STAFF_ONLY,
     "/admin/audit": STAFF_ONLY,
@@ -51,10 +59,16 @@ MATRIX = [
 
 
 @pytest.fixture
-def community():
-    """The other member and the défi the visitors look at."""
+def community(app, tmp_path):
+    """The other member, the défi and the resource (with a file) visitors look at."""
     other = make_member(username="autre", display_name="Autre Membre")
     make_defi(slug="defi-cible", title="Défi cible", team=[(other, "eig")])
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    upload = Upload("guide.pdf", io.BytesIO(b"%PDF-1.4\n%%EOF\n"))
+    resource = share_resource(
+        other, kind="guide", title="Guide", defi="defi-cible", upload=upload
+    )
+    assert resource.id == 1
     return other
 
 
@@ -86,7 +100,9 @@ def assert_outcome(response, expected: str) -> None:
 @pytest.mark.parametrize(("path", "role", "expected"), MATRIX)
 def test_page_access_depends_on_role(browser_factory, community, path, role, expected):
     client = visit_as(browser_factory, role)
-    assert_outcome(client.get(path), expected)
+    response = client.get(path)
+    assert_outcome(response, expected)
+    response.close()  # a download holds its file open until then
 
 
 def test_login_redirect_remembers_the_page_asked_for(browser_factory, community):
