@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
         invite,
         promote_alumni,
         reindex,
+        send_digest,
     ):
         app.cli.add_command(command)
 
@@ -146,3 +147,16 @@ def reindex() -> None:
     with click.progressbar(length=total, label="Indexation") as bar:
         done = rebuild(progress=bar.update)
     click.echo(f"Index reconstruit : {done} documents.")
+
+
+@click.command("send-digest")
+def send_digest() -> None:
+    """E-mail the daily digest of notifications; expire stale mentoring requests."""
+    from app.mentoring.services import expire_pending
+    from app.notifications.services import send_digests
+
+    expired = expire_pending()
+    sent = send_digests()
+    click.echo(
+        f"Récapitulatifs envoyés : {sent}. Demandes de mentorat expirées : {expired}."
+    )

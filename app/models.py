@@ -19,6 +19,8 @@ from app.defis.models import (
     defi_themes,
 )
 from app.members.models import Member, Skill, member_promotions, member_skills
+from app.mentoring.models import MentoringRequest, MentorProfile, mentor_topics
+from app.notifications.models import EmailOptOut, Notification, NotificationPreference
 from app.search.models import SearchOutbox
 
 __all__ = [
@@ -29,9 +31,14 @@ __all__ = [
     "ChannelMember",
     "Defi",
     "DefiMembership",
+    "EmailOptOut",
     "Invitation",
     "Member",
+    "MentorProfile",
+    "MentoringRequest",
     "Message",
+    "Notification",
+    "NotificationPreference",
     "Promotion",
     "Reaction",
     "SearchOutbox",
@@ -42,4 +49,5 @@ __all__ = [
     "defi_themes",
     "member_promotions",
     "member_skills",
+    "mentor_topics",
 ]

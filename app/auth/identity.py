@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS = {
     "auth.register",
     "auth.reset_request",
     "auth.reset_password",
+    "notifications.unsubscribe",  # from an e-mail, without logging in
 }
 
 
