@@ -41,3 +41,7 @@ def make_mentor(*, topics="", capacity=2, available=True, role="alumni", **field
 @pytest.fixture
 def asker(app):
     return make_member(role="eig", display_name="Camille Asker", skills=["Python"])
+
+
+# Browsers with CSRF on, as in the security tests.
+from tests.security.conftest import browser_factory  # noqa: E402, F401

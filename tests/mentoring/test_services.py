@@ -54,9 +54,7 @@ def test_an_eig_cannot_offer_mentoring(app, asker):
 
 
 def test_suggestions_are_ranked_by_overlap_and_explain_why(app, asker):
-    make_mentor(
-        display_name="Dana Data", topics="Pseudonymisation", skills=["Python"]
-    )
+    make_mentor(display_name="Dana Data", topics="Pseudonymisation", skills=["Python"])
     defi_mentor = make_mentor(display_name="Élie Défi", role="mentor")
     make_defi(
         title="Open Justice", team=[(defi_mentor, "mentor")]
