@@ -36,6 +36,10 @@ function announce(text) {
 
 if (typeof io === "function" && document.querySelector("[data-notification-bell]")) {
   const socket = io({ transports: ["websocket", "polling"] });
+  const bells = document.querySelectorAll("[data-notification-bell]");
+  const mark = (state) => bells.forEach((bell) => { bell.dataset.live = state; });
+  socket.on("connect", () => mark("connected"));
+  socket.on("disconnect", () => mark("disconnected"));
   socket.on("notification_created", (notification) => {
     setCount(notification.unread);
     addToList(notification);
