@@ -13,16 +13,6 @@ from app.notifications.models import EmailOptOut, Notification
 from tests.factories import make_member
 
 
-@pytest.fixture
-def alice(app):
-    return make_member(username="alice", display_name="Alice Durand")
-
-
-@pytest.fixture
-def bob(app):
-    return make_member(username="bob", display_name="Bob Martin")
-
-
 def ping(recipient, actor=None, kind="mention", url="/channels/general"):
     return services.notify(kind, recipient, actor=actor, url=url, text="Coucou")
 

@@ -4,26 +4,15 @@ import html
 import re
 from urllib.parse import urlsplit
 
-import pytest
 from itsdangerous import URLSafeSerializer
 
 from app.extensions import socketio
 from app.notifications import links, services
 from app.notifications.models import Notification
-from tests.factories import PASSWORD, make_member
+from tests.factories import PASSWORD
 from tests.security.conftest import fresh, logged_in
 
 BELL = re.compile(r"data-unread-count(?: hidden)?>(\d+)<")
-
-
-@pytest.fixture
-def alice(app):
-    return make_member(username="alice", display_name="Alice Durand")
-
-
-@pytest.fixture
-def bob(app):
-    return make_member(username="bob", display_name="Bob Martin")
 
 
 def ping(recipient, actor, url="/mentoring/", text="Bob vous a écrit."):
