@@ -14,7 +14,7 @@ from app import realtime, timeutil
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.members.models import Member
-from app.notifications import emails
+from app.notifications import emails, links
 from app.notifications.models import (
     EMAIL_MODES,
     KINDS,
@@ -145,13 +145,30 @@ def own_notification(member: Member, notification_id: object) -> Notification:
     return notification
 
 
+def _announce_unread(member: Member) -> None:
+    """Every open tab of the member shows the new count."""
+    realtime.publish(
+        realtime.member_room(member.id),
+        "notifications_read",
+        {"unread": unread_count(member)},
+    )
+
+
 def mark_read(member: Member, notification_id: object) -> Notification:
     """Mark one of one's notifications as read."""
     notification = own_notification(member, notification_id)
     if notification.read_at is None:
         notification.read_at = timeutil.utcnow()
         db.session.commit()
+        _announce_unread(member)
     return notification
+
+
+def open_from_email(member: Member, token: str) -> str:
+    """Follow the link of a notification e-mail (once): where it leads."""
+    url = links.use_open_link(member, token)
+    _announce_unread(member)
+    return url
 
 
 def mark_all_read(member: Member) -> int:
@@ -162,6 +179,7 @@ def mark_all_read(member: Member) -> int:
         .values(read_at=timeutil.utcnow())
     )
     db.session.commit()
+    _announce_unread(member)
     return result.rowcount
 
 

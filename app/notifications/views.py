@@ -52,7 +52,7 @@ def read_all():
 @bp.get("/open/<token>")
 def open_link(token: str):
     """The link of a notification e-mail: works once, for its recipient only."""
-    return redirect(links.use_open_link(current_user, token))
+    return redirect(services.open_from_email(current_user, token))
 
 
 def _current_choices() -> dict:

@@ -301,3 +301,12 @@ def test_staff_see_aggregate_figures(app, clock):
 def test_figures_are_for_staff_only(app):
     with pytest.raises(NotAllowed):
         services.figures(make_member(role="mentor"))
+
+
+def test_flask_send_digest_sweeps_expired_requests(app, clock, asker):
+    services.ask_for_mentoring(asker, make_mentor(topics="Python"), topic="Python")
+    clock.advance(days=14, minutes=1)
+    result = app.test_cli_runner().invoke(args=["send-digest"])
+    assert result.exit_code == 0, result.output
+    assert "Demandes de mentorat expirées : 1" in result.output
+    assert db.session.scalar(select(MentoringRequest.status)) == "expired"

@@ -2,6 +2,7 @@
 
 import html
 import re
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from itsdangerous import URLSafeSerializer
@@ -161,19 +162,34 @@ def test_a_bad_unsubscribe_link_is_a_clear_error(browser_factory):
 # Live ------------------------------------------------------------------------------
 
 
-def test_the_bell_hears_new_notifications_live(app, alice, bob):
+@contextmanager
+def bell_socket(app, username: str):
+    """A Socket.IO client of a logged-in member, as the bell's script opens it."""
     http = app.test_client()
-    http.post("/auth/login", data={"username": "alice", "password": PASSWORD})
+    http.post("/auth/login", data={"username": username, "password": PASSWORD})
     socket = socketio.test_client(app, flask_test_client=http)
     socket.get_received()
     try:
-        ping(alice, bob, text="En direct")
-        ping(bob, alice, text="Pas pour Alice")
-        received = [
-            e["args"][0]
-            for e in socket.get_received()
-            if e["name"] == "notification_created"
-        ]
+        yield socket
     finally:
         socket.disconnect()
-    assert [(n["text"], n["unread"]) for n in received] == [("En direct", 1)]
+
+
+def received(socket, name: str) -> list[dict]:
+    return [e["args"][0] for e in socket.get_received() if e["name"] == name]
+
+
+def test_the_bell_hears_new_notifications_live(app, alice, bob):
+    with bell_socket(app, "alice") as socket:
+        ping(alice, bob, text="En direct")
+        ping(bob, alice, text="Pas pour Alice")
+        heard = received(socket, "notification_created")
+    assert [(n["text"], n["unread"]) for n in heard] == [("En direct", 1)]
+
+
+def test_reading_updates_the_bell_of_every_open_tab(app, alice, bob):
+    notification = ping(alice, bob)
+    with bell_socket(app, "alice") as socket:
+        services.mark_read(alice, notification.id)
+        heard = received(socket, "notifications_read")
+    assert heard == [{"unread": 0}]

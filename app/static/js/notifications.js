@@ -45,4 +45,5 @@ if (typeof io === "function" && document.querySelector("[data-notification-bell]
     addToList(notification);
     announce(notification.text);
   });
+  socket.on("notifications_read", (state) => setCount(state.unread));
 }
