@@ -182,6 +182,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.home import views as _home_views  # noqa: F401
     from app.members import bp as members_bp
     from app.members import views as _members_views  # noqa: F401
+    from app.mentoring import bp as mentoring_bp
+    from app.mentoring import views as _mentoring_views  # noqa: F401
+    from app.notifications import bp as notifications_bp
+    from app.notifications import views as _notifications_views  # noqa: F401
     from app.privacy import bp as privacy_bp
     from app.privacy import views as _privacy_views  # noqa: F401
     from app.resources import bp as resources_bp
@@ -196,6 +200,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(channels_bp, url_prefix="/channels")
     app.register_blueprint(resources_bp, url_prefix="/resources")
+    app.register_blueprint(mentoring_bp, url_prefix="/mentoring")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(search_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -22,6 +22,7 @@ def register(app: Flask) -> None:
         backup,
         restore,
         prune_uploads,
+        send_digest,
     ):
         app.cli.add_command(command)
 
@@ -188,6 +189,8 @@ def restore(file: Path, yes: bool) -> None:
     click.echo(
         f"Base restaurée depuis {file} ; index reconstruit : {documents} documents."
     )
+
+
 @click.command("prune-uploads")
 @click.option(
     "--min-age", default=3600, show_default=True, help="Seconds a stray file is kept."
@@ -197,3 +200,16 @@ def prune_uploads(min_age: int) -> None:
     from app.resources.services import remove_stray_files
 
     click.echo(f"Fichiers orphelins supprimés : {remove_stray_files(min_age)}.")
+
+
+@click.command("send-digest")
+def send_digest() -> None:
+    """E-mail the daily digest of notifications; expire stale mentoring requests."""
+    from app.mentoring.services import expire_pending
+    from app.notifications.services import send_digests
+
+    expired = expire_pending()
+    sent = send_digests()
+    click.echo(
+        f"Récapitulatifs envoyés : {sent}. Demandes de mentorat expirées : {expired}."
+    )

@@ -5,7 +5,8 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,24 @@ class Mailer:
             smtp.send_message(message)
 
 
-def send_email(to: str, subject: str, text: str, html: str | None = None) -> None:
-    """Send a French e-mail with a plain-text body and an optional HTML one."""
+def send_email(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    unsubscribe_url: str | None = None,
+) -> bool:
+    """Send a French e-mail with a plain-text body and an optional HTML one.
+
+    Returns False when the server could not take it (the caller may retry later).
+    """
     mailer: Mailer = current_app.extensions["eig_mailer"]
     message = EmailMessage()
     message["From"] = mailer.sender
     message["To"] = to
     message["Subject"] = subject
+    if unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
@@ -58,3 +70,20 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> Non
     except (OSError, smtplib.SMTPException):
         # The change is committed already; a mail outage must not undo it.
         log.exception("Could not send e-mail %r to %s", subject, to)
+        return False
+    return True
+
+
+def send_templated(
+    to: str, subject: str, template: str, unsubscribe_url: str | None = None, **context
+) -> bool:
+    """Render emails/<template>.txt and .html in French, then send them.
+
+    Both bodies share the layout of emails/_layout.*, which adds the unsubscribe
+    link when there is one.
+    """
+    context.update(subject=subject, unsubscribe_url=unsubscribe_url)
+    with force_locale("fr"):
+        text = render_template(f"emails/{template}.txt", **context)
+        html = render_template(f"emails/{template}.html", **context)
+    return send_email(to, subject, text, html, unsubscribe_url)

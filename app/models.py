@@ -19,6 +19,8 @@ from app.defis.models import (
     defi_themes,
 )
 from app.members.models import Member, Skill, member_promotions, member_skills
+from app.mentoring.models import MentoringRequest, MentorProfile, mentor_topics
+from app.notifications.models import EmailOptOut, Notification, NotificationPreference
 from app.resources.models import (
     Resource,
     ResourceBookmark,
@@ -36,9 +38,14 @@ __all__ = [
     "ChannelMember",
     "Defi",
     "DefiMembership",
+    "EmailOptOut",
     "Invitation",
     "Member",
+    "MentorProfile",
+    "MentoringRequest",
     "Message",
+    "Notification",
+    "NotificationPreference",
     "Promotion",
     "Reaction",
     "Resource",
@@ -54,4 +61,5 @@ __all__ = [
     "member_promotions",
     "member_skills",
     "resource_tag_links",
+    "mentor_topics",
 ]

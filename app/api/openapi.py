@@ -1,6 +1,6 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 description of the API."""
 
-from app.api import bp, openapi_resources
+from app.api import bp, openapi_mentoring, openapi_resources
 from app.api.paging import MAX_PER_PAGE
 from app.channels.models import KINDS as CHANNEL_KINDS
 from app.channels.services import HISTORY_LIMIT, MAX_BODY, MAX_LIMIT
@@ -499,7 +499,9 @@ def _paths() -> dict:
         "/openapi.json": _get(
             "This document", _ok("The OpenAPI document.", {"type": "object"})
         ),
-    }
+    } | openapi_mentoring.paths(
+        _get, _post, _ok, _ref, _path_param, _query, CSRF_HEADER
+    )
 
 
 def _components() -> dict:
@@ -523,6 +525,7 @@ def _components() -> dict:
             **openapi_resources.SCHEMAS,
             "ResourcePage": _page_of("Resource"),
             "Error": ERROR,
+            **openapi_mentoring.SCHEMAS,
         },
         "responses": {
             "BadRequest": _error(

@@ -4,6 +4,8 @@ from app.api import (  # noqa: F401  (routes register on import)
     channels,
     defis,
     members,
+    mentoring,
+    notifications,
     openapi,
     resources,
     search,

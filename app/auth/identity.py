@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = {
     "privacy.legal",
     "ops.healthz",
     "ops.readyz",
+    "notifications.unsubscribe",  # from an e-mail, without logging in
 }
 
 

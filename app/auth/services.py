@@ -6,7 +6,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, render_template
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -14,9 +14,10 @@ from app.admin.services import audit
 from app.auth.models import ApiToken, Invitation
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
-from app.mail import send_email
+from app.mail import send_templated
 from app.members import services as members
 from app.members.models import ROLES, Member, new_session_token
+from app.notifications.links import opted_out, unsubscribe_url
 from app.timeutil import as_utc, utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{1,38})[a-z0-9]$")
@@ -148,12 +149,15 @@ def invitation_link(invitation: Invitation) -> str:
 
 
 def _send_invitation(invitation: Invitation, link: str) -> None:
-    context = {"invitation": invitation, "link": link}
-    send_email(
+    if opted_out(invitation.email, "invitation"):
+        return  # the address asked for no more invitations; the link is shown
+    send_templated(
         invitation.email,
         "Votre invitation à rejoindre EIG Link",
-        render_template("emails/invitation.txt", **context),
-        render_template("emails/invitation.html", **context),
+        "invitation",
+        unsubscribe_url=unsubscribe_url("invitation", email=invitation.email),
+        invitation=invitation,
+        link=link,
     )
 
 
@@ -226,18 +230,18 @@ def request_password_reset(email: str) -> None:
     member = db.session.scalar(
         select(Member).where(func.lower(Member.email) == (email or "").strip().lower())
     )
-    if member is None or not member.active:
+    if member is None or not member.active or opted_out(member.email, "password_reset"):
         return
     token = _serializer("password-reset").dumps(
         {"id": member.id, "f": _reset_fingerprint(member)}
     )
-    link = _absolute(f"/auth/reset/{token}")
-    context = {"member": member, "link": link}
-    send_email(
+    send_templated(
         member.email,
         "Réinitialisation de votre mot de passe EIG Link",
-        render_template("emails/password_reset.txt", **context),
-        render_template("emails/password_reset.html", **context),
+        "password_reset",
+        unsubscribe_url=unsubscribe_url("password_reset", email=member.email),
+        member=member,
+        link=_absolute(f"/auth/reset/{token}"),
     )
 
 

@@ -23,6 +23,7 @@ from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.markdown import render_markdown
 from app.members.models import Member
+from app.notifications import hooks as notifications
 from app.text import clean_spaces, slugify
 from app.timeutil import utcnow
 
@@ -277,6 +278,7 @@ def invite_to_channel(actor: Member, channel: Channel, member: Member) -> None:
     if membership(member, channel) is None:
         db.session.add(ChannelMember(channel=channel, member=member))
         db.session.commit()
+        notifications.notify_channel_invitation(actor, channel, member)
 
 
 def leave_channel(member: Member, channel: Channel) -> None:
@@ -447,6 +449,7 @@ def post_message(
     realtime.publish(room, "message_posted", payload)
     for member_id in notified:
         realtime.publish(realtime.member_room(member_id), "mentioned", payload)
+    notifications.notify_mention(author, channel, message, notified)
     return message
 
 

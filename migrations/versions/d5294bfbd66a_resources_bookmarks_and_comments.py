@@ -1,7 +1,7 @@
 """resources, bookmarks and comments
 
 Revision ID: d5294bfbd66a
-Revises: fdf2a896f1e8
+Revises: 0398237f1019
 Create Date: 2026-12-01 11:17:09.875304
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "d5294bfbd66a"
-down_revision = "fdf2a896f1e8"
+down_revision = "0398237f1019"
 branch_labels = None
 depends_on = None
 

@@ -340,7 +340,6 @@ def test_bad_input_gives_an_empty_page_not_an_error(corpus, text):
     assert isinstance(corpus.suggest(text), list)
 
 
-
 def test_compacting_after_a_rebuild_keeps_every_document(corpus):
     corpus.compact()
     assert keys(find(corpus, "orgues")) == ["resource:3"]

@@ -19,6 +19,8 @@ ROLES = ("anonymous", "eig", "alumni", "mentor", "staff", "deactivated")
 OK, LOGIN, FORBIDDEN, HOME = "200", "login", "403", "home"
 MEMBERS = {"eig": OK, "alumni": OK, "mentor": OK, "staff": OK}
 STAFF_ONLY = {"eig": FORBIDDEN, "alumni": FORBIDDEN, "mentor": FORBIDDEN, "staff": OK}
+EIG_ONLY = {"eig": OK, "alumni": FORBIDDEN, "mentor": FORBIDDEN, "staff": FORBIDDEN}
+MENTORS_ONLY = {"eig": FORBIDDEN, "alumni": OK, "mentor": OK, "staff": FORBIDDEN}
 
 # Another member's profile and a défi whose team none of the visitors belongs to.
 PAGES = {
@@ -49,6 +51,11 @@ PAGES = {
     "/admin/audit": STAFF_ONLY,
     "/admin/members/autre/privacy": STAFF_ONLY,
     "/admin/members/autre/export": STAFF_ONLY,
+    "/mentoring/": MEMBERS,
+    "/mentoring/ask?topic=python": EIG_ONLY,
+    "/mentoring/profile": MENTORS_ONLY,
+    "/notifications/": MEMBERS,
+    "/notifications/preferences": MEMBERS,
 }
 
 MATRIX = [

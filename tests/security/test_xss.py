@@ -122,3 +122,26 @@ def test_markdown_links_keep_only_safe_schemes(author):
     assert 'href="https://example.org"' in html
     assert active_content(html) == []
     assert 'href="data:' not in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_script_in_mentoring_and_notifications_is_inert(browser_factory, payload):
+    from app.mentoring import services as mentoring
+    from tests.mentoring.conftest import make_mentor
+
+    mentor = make_mentor(display_name="Mentor " + payload, topics="Python " + payload)
+    asker = make_member(role="eig", display_name="Eig " + payload)
+    request = mentoring.ask_for_mentoring(
+        asker, mentor, topic="Python " + payload[:60], message=payload
+    )
+    mentoring.answer_request(mentor, request.id, accept=True, message=payload)
+    client = logged_in(browser_factory, asker)
+    for path in (
+        "/notifications/",
+        "/mentoring/",
+        f"/mentoring/requests/{request.id}",
+        "/mentoring/ask?topic=python",
+    ):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert active_content(page.get_data(as_text=True)) == [], path

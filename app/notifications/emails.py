@@ -1,0 +1,81 @@
+"""Notification e-mails: one at once, or the daily digest of the others."""
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import timeutil
+from app.extensions import db
+from app.mail import send_templated
+from app.members.models import Member
+from app.notifications import links
+from app.notifications.models import Notification
+
+
+def email_notification(notification: Notification, recipient: Member, label: str):
+    """E-mail one notification; True once the SMTP server took it."""
+    return send_templated(
+        recipient.email,
+        f"EIG Link : {notification.text}"[:150],
+        "notification",
+        unsubscribe_url=links.unsubscribe_url(notification.kind, member=recipient),
+        notification=notification,
+        recipient=recipient,
+        link=links.open_link(notification),
+        kind_label=label,
+    )
+
+
+def send_digests(kind_labels: dict) -> int:
+    """E-mail each member the unread notifications waiting for their digest.
+
+    A digest that the server refuses stays waiting for the next run; notifications
+    read in the meantime leave the queue without an e-mail.
+    """
+    waiting = db.session.scalars(
+        select(Notification)
+        .where(Notification.in_digest.is_(True))
+        .options(selectinload(Notification.recipient))
+        .order_by(Notification.id)
+    )
+    by_member: dict[int, list[Notification]] = defaultdict(list)
+    for notification in waiting:
+        if notification.read_at is not None or not notification.recipient.active:
+            notification.in_digest = False
+        else:
+            by_member[notification.recipient_id].append(notification)
+    db.session.commit()
+    sent = 0
+    for items in by_member.values():
+        if _send_digest(items[0].recipient, items, kind_labels):
+            now = timeutil.utcnow()
+            for notification in items:
+                notification.in_digest, notification.emailed_at = False, now
+            db.session.commit()
+            sent += 1
+    return sent
+
+
+def _send_digest(recipient: Member, items: list[Notification], kind_labels) -> bool:
+    kinds = sorted({n.kind for n in items})
+    count = len(items)
+    subject = (
+        "EIG Link : votre récapitulatif (1 notification)"
+        if count == 1
+        else f"EIG Link : votre récapitulatif ({count} notifications)"
+    )
+    unsubscribe = [
+        {"label": kind_labels[k], "url": links.unsubscribe_url(k, member=recipient)}
+        for k in kinds
+    ]
+    return send_templated(
+        recipient.email,
+        subject,
+        "digest",
+        unsubscribe_url=unsubscribe[0]["url"],
+        recipient=recipient,
+        items=[{"notification": n, "link": links.open_link(n)} for n in items],
+        list_url=links.absolute("/notifications/"),
+        unsubscribe_links=unsubscribe,
+    )

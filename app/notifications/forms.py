@@ -1,0 +1,31 @@
+"""Forms of the notification pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField
+
+from app.notifications.models import EMAIL_MODES, KINDS
+
+
+class PreferencesForm(FlaskForm):
+    """One e-mail choice per kind, plus the password-reset e-mails."""
+
+    password_reset = BooleanField(
+        _l("Recevoir les liens de réinitialisation du mot de passe")
+    )
+
+
+def preferences_form(labels: dict, mode_labels: dict, **data) -> PreferencesForm:
+    """The form with one select per notification kind, named like the kind."""
+
+    class Form(PreferencesForm):
+        pass
+
+    for kind in KINDS:
+        choices = [(mode, mode_labels[mode]) for mode in EMAIL_MODES]
+        setattr(Form, kind, SelectField(labels[kind], choices=choices))
+    return Form(data=data)
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only its CSRF token."""

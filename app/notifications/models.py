@@ -1,0 +1,79 @@
+"""In-app notifications, e-mail preferences per kind, and address-level opt-outs."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.members.models import Member
+from app.timeutil import utcnow
+
+# What a member is told about; each kind has its own e-mail preference.
+KINDS = (
+    "mention",
+    "mentoring_request",
+    "mentoring_answer",
+    "resource_comment",
+    "channel_invitation",
+)
+# E-mails sent to an address rather than to a member's notifications.
+ACCOUNT_KINDS = ("invitation", "password_reset")
+EMAIL_MODES = ("instant", "digest", "off")
+
+
+class Notification(db.Model):
+    """Something that happened for a member: who did it, where to look, what."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_recipient_unread", "recipient_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE")
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    url: Mapped[str] = mapped_column(String(500))  # a path inside the site
+    text: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The e-mailed link works once; a replay is refused.
+    link_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    in_digest: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    recipient: Mapped[Member] = relationship(foreign_keys=[recipient_id])
+    actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id])
+
+
+class NotificationPreference(db.Model):
+    """How a member wants e-mail for one kind: at once, in the daily digest, never."""
+
+    __tablename__ = "notification_preferences"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(String(8), default="instant")
+
+
+class EmailOptOut(db.Model):
+    """An address that asked for no more e-mails of an account kind."""
+
+    __tablename__ = "email_opt_outs"
+    __table_args__ = (UniqueConstraint("email", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
