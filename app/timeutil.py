@@ -13,3 +13,8 @@ def as_utc(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=UTC)
+
+
+def isoformat(moment: datetime | None) -> str | None:
+    """A stored datetime as ISO 8601 with its UTC offset, or None."""
+    return as_utc(moment).isoformat() if moment else None

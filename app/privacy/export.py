@@ -5,7 +5,6 @@ read, so a test can check that no table pointing at members is forgotten.
 """
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -16,13 +15,11 @@ from app.channels.models import Channel, ChannelMember, Message, Reaction
 from app.defis.models import DefiMembership
 from app.extensions import db
 from app.members.models import Member
+from app.privacy import export_community
+from app.timeutil import isoformat as _when
 from app.timeutil import utcnow
 
 FORMAT = "eig-link-export/1"
-
-
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _profile(member: Member) -> dict[str, Any]:
@@ -177,9 +174,11 @@ SECTIONS: dict[str, Callable[[Member], Any]] = {
     "api_tokens": _api_tokens,
     "invitations": _invitations,
     "staff_actions": _staff_actions,
+    **export_community.SECTIONS,
 }
 
 # The tables the sections read; socket_sessions only lists open connections.
+# mentor_topics and email_opt_outs are read too, through their parents/e-mail.
 COVERED_TABLES = {
     "members",
     "member_skills",
@@ -192,6 +191,7 @@ COVERED_TABLES = {
     "api_tokens",
     "invitations",
     "audit_entries",
+    *export_community.COVERED_TABLES,
 }
 TRANSIENT_TABLES = {"socket_sessions"}
 

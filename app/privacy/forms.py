@@ -22,7 +22,9 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         _l("Mot de passe"), validators=[DataRequired(), Length(max=256)]
     )
-    remove_messages = BooleanField(_l("Effacer aussi le texte de tous mes messages"))
+    erase = BooleanField(
+        _l("Effacer aussi mes messages, mes commentaires et mes ressources")
+    )
     confirm = BooleanField(
         _l("Je comprends que la suppression est définitive."),
         validators=[DataRequired(_l("Cochez cette case pour confirmer."))],
@@ -30,7 +32,9 @@ class DeleteAccountForm(FlaskForm):
 
 
 class StaffDeleteForm(FlaskForm):
-    remove_messages = BooleanField(_l("Effacer aussi le texte de ses messages"))
+    erase = BooleanField(
+        _l("Effacer aussi ses messages, ses commentaires et ses ressources")
+    )
     confirm = BooleanField(
         _l("La demande du membre est vérifiée ; la suppression est définitive."),
         validators=[DataRequired(_l("Cochez cette case pour confirmer."))],

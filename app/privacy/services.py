@@ -16,7 +16,9 @@ from app.errors import Invalid, NotAllowed
 from app.extensions import db
 from app.members.models import VISIBILITIES, Member
 from app.members.services import refresh_search_text
+from app.privacy import erase_community
 from app.privacy.export import export_member
+from app.resources import uploads
 from app.timeutil import utcnow
 
 
@@ -74,21 +76,25 @@ def _open_sockets(member: Member) -> list[str]:
     return list(db.session.scalars(stmt))
 
 
-def delete_account(actor: Member, member: Member, *, remove_messages: bool) -> None:
+def delete_account(actor: Member, member: Member, *, erase: bool) -> None:
     """Remove a member and their personal data, in one transaction.
 
-    Their profile, skills, team places, channel memberships, reactions, tokens
-    and invitations go; their messages stay as "Ancien membre" unless
-    `remove_messages`. The search index follows through the outbox.
+    Their profile, skills, team places, channel memberships, reactions,
+    bookmarks, notifications, mentoring, tokens, invitations and uploaded files
+    go; their messages, comments and links stay as "Ancien membre" unless they
+    ask to `erase` them too. The search index follows through the outbox.
     """
     _require_self_or_staff(actor, member)
     _check_not_last_staff(member)
     sockets = _open_sockets(member)
     username = member.username
-    _release_messages(member, remove_messages)
+    _release_messages(member, erase)
+    files = erase_community.release(member, erase)
     db.session.execute(delete(Invitation).where(Invitation.email == member.email))
     db.session.delete(member)
     if actor.id != member.id:
-        audit(actor, "member.delete", username, {"messages_removed": remove_messages})
+        audit(actor, "member.delete", username, {"contributions_erased": erase})
     db.session.commit()
+    for key in files:
+        uploads.delete(key)
     realtime.disconnect_sockets(sockets)

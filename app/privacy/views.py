@@ -89,9 +89,7 @@ def delete_account():
     try:
         auth.check_current_password(current_user, form.password.data)
         member = current_user._get_current_object()
-        services.delete_account(
-            member, member, remove_messages=form.remove_messages.data
-        )
+        services.delete_account(member, member, erase=form.erase.data)
     except Invalid as error:
         form.password.errors.append(error.message)
         return _settings_page(deletion=form, status=400)
@@ -126,9 +124,7 @@ def staff_delete(username: str):
         page = render_template("privacy/staff.html", member=member, form=form)
         return page, 400
     try:
-        services.delete_account(
-            current_user, member, remove_messages=form.remove_messages.data
-        )
+        services.delete_account(current_user, member, erase=form.erase.data)
     except Invalid as error:
         flash(error.message, "error")
         return redirect(url_for("privacy.staff_page", username=username))

@@ -13,6 +13,7 @@ from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.markdown import render_markdown
 from app.members.models import Member
+from app.notifications import hooks
 from app.resources import uploads
 from app.resources.fields import clean_fields, get_or_create_tags, refresh_search_text
 from app.resources.models import Resource, ResourceBookmark, ResourceComment
@@ -180,8 +181,10 @@ def add_comment(author: Member, resource: Resource, body: object) -> ResourceCom
 
 
 def comment_posted(comment: ResourceComment) -> None:
-    """Called after a comment is committed: the place where the resource's author
-    will be told "someone commented on your resource". Nothing is sent yet."""
+    """After a comment is committed: the resource's author is told."""
+    owner = comment.resource.author
+    if owner is not None and owner.active:
+        hooks.notify_resource_comment(comment.author, comment.resource, owner)
 
 
 def delete_comment(actor: Member, comment_id: int) -> None:

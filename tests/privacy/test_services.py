@@ -124,14 +124,14 @@ def rows_mentioning(member_id: int, email: str) -> list[str]:
 
 def test_deleting_an_account_leaves_nothing_of_theirs(camille, staff):
     member_id = camille.id
-    privacy.delete_account(camille, camille, remove_messages=False)
+    privacy.delete_account(camille, camille, erase=False)
     db.session.expire_all()
     assert db.session.get(Member, member_id) is None
     assert rows_mentioning(member_id, "camille@example.org") == []
 
 
 def test_messages_stay_as_former_member_unless_their_removal_is_asked(camille, staff):
-    privacy.delete_account(camille, camille, remove_messages=False)
+    privacy.delete_account(camille, camille, erase=False)
     message = db.session.scalar(select(Message))
     assert message.author_id is None
     assert message.body == "Les tuiles vectorielles, enfin"
@@ -139,7 +139,7 @@ def test_messages_stay_as_former_member_unless_their_removal_is_asked(camille, s
 
 def test_removing_messages_erases_their_text_and_the_index_forgets_them(camille, staff):
     assert search.search(staff, "vectorielles", kind="message").hits
-    privacy.delete_account(camille, camille, remove_messages=True)
+    privacy.delete_account(camille, camille, erase=True)
     message = db.session.scalar(select(Message))
     assert (message.body, message.html, message.author_id) == ("", "", None)
     assert message.deleted_at is not None
@@ -153,32 +153,32 @@ def test_a_deleted_member_is_no_longer_found(camille, staff):
     assert [p.member.username for p in search.who_knows(staff, "géomatique")] == [
         "camille"
     ]
-    privacy.delete_account(staff, camille, remove_messages=False)
+    privacy.delete_account(staff, camille, erase=False)
     assert search.search(staff, "Rivière").hits == []
     assert search.who_knows(staff, "géomatique") == []
 
 
 def test_staff_deletion_on_request_is_audited(camille, staff):
-    privacy.delete_account(staff, camille, remove_messages=True)
+    privacy.delete_account(staff, camille, erase=True)
     entry = db.session.scalar(
         select(AuditEntry).where(AuditEntry.action == "member.delete")
     )
     assert entry.target == "camille"
-    assert entry.details == {"messages_removed": True}
+    assert entry.details == {"contributions_erased": True}
 
 
 def test_no_one_else_may_delete_an_account(camille):
     other = make_member(username="malveillant")
     with pytest.raises(NotAllowed):
-        privacy.delete_account(other, camille, remove_messages=True)
+        privacy.delete_account(other, camille, erase=True)
     assert db.session.get(Member, camille.id) is not None
 
 
 def test_the_last_staff_member_cannot_delete_their_account(staff):
     with pytest.raises(Invalid, match="dernier"):
-        privacy.delete_account(staff, staff, remove_messages=False)
+        privacy.delete_account(staff, staff, erase=False)
     make_member(username="releve", role="staff")
-    privacy.delete_account(staff, staff, remove_messages=False)
+    privacy.delete_account(staff, staff, erase=False)
     assert db.session.scalar(select(Member).where(Member.username == "equipe")) is None
 
 
