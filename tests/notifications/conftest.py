@@ -1,16 +1,4 @@
-"""Alice and Bob, and browsers with CSRF on as in the security tests."""
+"""Alice and Bob (as in the channel tests), and browsers with CSRF on."""
 
-import pytest
-
-from tests.factories import make_member
+from tests.channels.conftest import alice, bob  # noqa: F401
 from tests.security.conftest import browser_factory  # noqa: F401
-
-
-@pytest.fixture
-def alice(app):
-    return make_member(username="alice", display_name="Alice Durand")
-
-
-@pytest.fixture
-def bob(app):
-    return make_member(username="bob", display_name="Bob Martin")
