@@ -78,6 +78,13 @@ class SearchIndex(Protocol):
     def remove(self, kind: str, ids: Iterable[int]) -> None:
         """Forget documents; unknown ids are ignored."""
 
+    def replace_all(self, docs: Iterable[Document]) -> int:
+        """Swap every document for these at once (a full rebuild); returns how many.
+
+        One writer or transaction for the whole set: much faster than `clear()`
+        then `add()` in batches, and searches see the old documents until the end.
+        """
+
     def search(self, query: Query) -> Page:
         """One page of matches, best first, with facet counts."""
 

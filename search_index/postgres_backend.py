@@ -34,6 +34,7 @@ DEFAULT_TABLE = "search_documents"
 CANDIDATES = 1000  # matches ranked, counted and faceted per search
 SEARCH_TIMEOUT = "2s"
 WRITE_TIMEOUT = "60s"
+BULK_TIMEOUT = "30min"  # a whole rebuild in one transaction
 POOL_SIZE = 8  # idle connections kept; more are opened under load
 PING_AFTER = 30.0  # seconds idle after which a pooled connection is checked
 MAX_PER_PAGE = 100
@@ -109,6 +110,9 @@ ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, id = excluded.id,
   title = excluded.title, body = excluded.body, tags = excluded.tags,
   url = excluded.url, access = excluded.access, facets = excluded.facets,
   boost = excluded.boost, updated_at = excluded.updated_at"""
+
+_COPY = """COPY {t} (key, kind, id, title, body, tags, url, access, facets, boost,
+                     updated_at) FROM STDIN"""
 
 _ADD_WORDS = (
     "INSERT INTO {w} (word) SELECT unnest(%s::text[]) ORDER BY 1 ON CONFLICT DO NOTHING"
@@ -460,6 +464,24 @@ class PostgresIndex:
                 cur.executemany(self._sql(_UPSERT), rows)
             conn.execute(self._sql(_ADD_WORDS), [_vocabulary(unique.values())])
 
+    def replace_all(self, docs: Iterable[Document]) -> int:
+        """Replace every document with these in one transaction (searches see the
+        old ones until it commits), copied in with COPY. A key given twice keeps
+        its first document. Returns how many documents were written."""
+        keys: set[str] = set()
+        words: set[str] = set()
+        with self._transaction(BULK_TIMEOUT) as conn:
+            conn.execute(self._sql("DELETE FROM {t}"))
+            conn.execute(self._sql("DELETE FROM {w}"))
+            with conn.cursor().copy(self._sql(_COPY)) as copy:
+                for doc in docs:
+                    if doc.key not in keys:
+                        keys.add(doc.key)
+                        copy.write_row(_row(doc))
+                        words.update(_vocabulary([doc]))
+            conn.execute(self._sql(_ADD_WORDS), [sorted(words)])
+        return len(keys)
+
     def remove(self, kind: str, ids: Iterable[int]) -> None:
         """Forget documents; unknown ids are ignored."""
         keys = sorted({f"{kind}:{id_}" for id_ in ids})
@@ -468,10 +490,17 @@ class PostgresIndex:
                 conn.execute(self._sql("DELETE FROM {t} WHERE key = ANY(%s)"), [keys])
 
     def compact(self) -> None:
-        """After a rebuild: fresh planner statistics, so estimated totals are sane."""
-        with self._transaction() as conn:
-            conn.execute(self._sql("ANALYZE {t}"))
-            conn.execute(self._sql("ANALYZE {w}"))
+        """After a rebuild: dead rows reclaimed and fresh planner statistics, so
+        estimated totals are sane (VACUUM runs outside any transaction)."""
+        with self._connection() as conn:
+            conn.execute(sql.SQL("SET statement_timeout = {}").format(BULK_TIMEOUT))
+            try:
+                conn.execute(self._sql("VACUUM ANALYZE {t}"))
+                conn.execute(self._sql("VACUUM ANALYZE {w}"))
+            finally:
+                conn.execute(
+                    sql.SQL("SET statement_timeout = {}").format(SEARCH_TIMEOUT)
+                )
 
     def clear(self) -> None:
         """Remove every document and every known word."""

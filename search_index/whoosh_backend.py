@@ -69,6 +69,7 @@ TITLE_BOOST, TAGS_BOOST, BODY_BOOST = 4.0, 2.0, 1.0
 EXPANSION_BOOST = 0.3
 # The best matches holding the words as a phrase move up (scores x PHRASE_FACTOR).
 PHRASE_FACTOR, RERANK_WINDOW = 1.5, 50
+RERANK_CHARS = 5000  # of each body, looked through for the phrase
 PREFIX_MIN, SUGGEST_PREFIX_MIN, MAX_EXPANSIONS = 3, 2, 10
 SNIPPET_CHARS, SNIPPET_BEFORE = 200, 60
 WRITE_TIMEOUT = 120.0
@@ -275,7 +276,8 @@ def rerank(hits: list[tuple[dict[str, Any], float]], phrase: re.Pattern[str]) ->
     """Move up, among the first RERANK_WINDOW, the hits that hold the phrase."""
     window = hits[:RERANK_WINDOW]
     for i, (stored, score) in enumerate(window):
-        text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+        body = stored.get("body", "")[:RERANK_CHARS]
+        text = f"{stored.get('title', '')}\n{body}"
         if phrase.search(text.lower().translate(ACCENTS)):
             window[i] = (stored, score * PHRASE_FACTOR)
     window.sort(key=lambda hit: -hit[1])
@@ -321,8 +323,34 @@ def _is_match(word: str, marks: Compiled) -> bool:
     return token is not None and token in marks.stems
 
 
+# Letters and the accented letters that fold to them: "e" -> "[eéèêë...]".
+_FOLDS_TO: dict[str, str] = {}
+for _code, _base in accent_map.items():
+    if len(_base) == 1 and _base.isalpha():
+        _FOLDS_TO[_base] = _FOLDS_TO.get(_base, _base) + chr(_code)
+LOCATOR_PREFIX = 4  # letters of each matched form a candidate word starts with
+
+
+@lru_cache(maxsize=1024)
+def _locator(forms: frozenset[str]) -> re.Pattern[str]:
+    """Finds the words starting like one of these folded forms, accents or not:
+    candidates for `_is_match`, without analysing every word of a long body."""
+    prefixes = sorted({form[:LOCATOR_PREFIX] for form in forms if form})
+    alternatives = [
+        "".join(
+            f"[{re.escape(_FOLDS_TO[c])}]" if c in _FOLDS_TO else re.escape(c)
+            for c in prefix
+        )
+        for prefix in prefixes
+    ]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*", re.IGNORECASE)
+
+
 def _first_match(text: str, marks: Compiled) -> int | None:
-    for token in _TOKEN.finditer(text):
+    forms = frozenset(marks.exact | marks.stems)
+    if not forms:
+        return None
+    for token in _locator(forms).finditer(text):
         if _is_match(token.group(), marks):
             return token.start()
     return None

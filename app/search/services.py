@@ -1,5 +1,6 @@
 """Search for members: one box over everything, and "who knows X"."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from flask import current_app
@@ -15,7 +16,7 @@ from app.errors import Invalid
 from app.extensions import db
 from app.members.models import Member
 from app.text import fold
-from search_index import PUBLIC, Hit, Page, Query, SearchIndex
+from search_index import PUBLIC, Document, Hit, Page, Query, SearchIndex
 from search_index.query import parse
 
 SEARCH_KINDS = ("member", "defi", "resource", "message")
@@ -230,21 +231,24 @@ def _explain(
 
 def rebuild(progress=None) -> int:
     """Rebuild the whole index from the database; returns how many documents."""
-    from app.search.sync import apply
     from search_index import open_index
 
     state = current_app.extensions["search"]
     target = open_index(state.url) if state.fallback else state.index
-    target.clear()
-    done = 0
+    done = target.replace_all(_every_document(progress))
+    target.compact()  # e.g. one Whoosh segment, fresh PostgreSQL statistics
+    state.index, state.fallback = target, False
+    return done
+
+
+def _every_document(progress=None) -> Iterator[Document]:
+    """Every indexed object as a document, read from the database 200 at a time."""
+    from app.search.sync import documents
+
     for kind, model in INDEXED:
         ids = list(db.session.scalars(select(model.id).order_by(model.id)))
         for start in range(0, len(ids), 200):
             batch = set(ids[start : start + 200])
-            apply(db.session, target, kind, batch)
-            done += len(batch)
+            yield from documents(db.session, kind, batch)[0]
             if progress:
                 progress(len(batch))
-    target.compact()  # e.g. one Whoosh segment instead of one per batch
-    state.index, state.fallback = target, False
-    return done

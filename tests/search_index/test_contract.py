@@ -340,8 +340,18 @@ def test_bad_input_gives_an_empty_page_not_an_error(corpus, text):
     assert isinstance(corpus.suggest(text), list)
 
 
-
 def test_compacting_after_a_rebuild_keeps_every_document(corpus):
     corpus.compact()
     assert keys(find(corpus, "orgues")) == ["resource:3"]
     assert corpus.count() == 4
+
+
+def test_replace_all_swaps_every_document_for_the_new_ones(corpus):
+    written = corpus.replace_all(
+        [doc("resource:7", "Carte des orgues"), doc("resource:7", "Doublon ignoré")]
+        + [doc("member:8", "Camille Orgue", "Facteur d'orgues à Lyon.")]
+    )
+    assert written == 2 and corpus.count() == 2
+    assert sorted(keys(find(corpus, "orgues"))) == ["member:8", "resource:7"]
+    assert keys(find(corpus, "justice")) == [] and keys(find(corpus, "doublon")) == []
+    assert [h.title for h in corpus.suggest("carte d")] == ["Carte des orgues"]
