@@ -46,7 +46,9 @@ class Query:
     access: Sequence[str] = (PUBLIC,)  # the searcher's keys; a document needs one
     page: int = 1
     per_page: int = 20
-    facets: Sequence[str] = ("kind",)  # facet names to count over all matches
+    # Facet names to count over all matches. "kind" counts every kind, `kinds`
+    # or not: the type tabs of a search restricted to one kind show them all.
+    facets: Sequence[str] = ("kind",)
 
 
 @dataclass(frozen=True)

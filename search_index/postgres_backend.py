@@ -153,7 +153,7 @@ top AS (SELECT key, score FROM m ORDER BY score DESC, key
 stats AS (SELECT
   (SELECT count(*) FROM m) AS total,
   (SELECT jsonb_object_agg(kind, n)
-   FROM (SELECT kind, count(*) AS n FROM m GROUP BY kind) k) AS kinds,
+   FROM (SELECT kind, count(*) AS n FROM {every} GROUP BY kind) k) AS kinds,
   (SELECT jsonb_object_agg(name, vals) FROM (
      SELECT name, jsonb_object_agg(value, n) AS vals FROM (
        SELECT f.name, v.value, count(*) AS n
@@ -592,7 +592,11 @@ class PostgresIndex:
         }
         where = self._where(params)
         statement = self._sql(
-            _SEARCH, rank=self._rank, where=where, window=self._window
+            _SEARCH,
+            rank=self._rank,
+            where=where,
+            window=self._window,
+            every=self._every_kind(params, query),
         )
         rows = conn.execute(statement, params).fetchall()
         total, kinds, facets = rows[0][:3] if rows else (0, None, None)
@@ -607,6 +611,15 @@ class PostgresIndex:
         counts = {**(facets or {}), "kind": kinds or {}}
         wanted = {name: counts.get(name, {}) for name in query.facets}
         return Page(hits, total, query.page, query.per_page, wanted, exact)
+
+    def _every_kind(self, params: dict[str, Any], query: Query) -> sql.Composable:
+        """The candidates whose kinds are counted: the "kind" facet counts every
+        kind even when `kinds` restrict the results (the type tabs show them)."""
+        if not params["kinds"] or "kind" not in query.facets:
+            return sql.SQL("m")
+        where = self._where({**params, "kinds": []})
+        every = "(SELECT d.kind FROM {t} d WHERE {where} LIMIT %(cap)s) e"
+        return self._sql(every, where=where)
 
     def _estimate(self, conn: Connection, params: dict[str, Any]) -> int:
         """The planner's estimate of all matches, for broad queries."""

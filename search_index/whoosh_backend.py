@@ -15,7 +15,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from functools import partial as bind
 from pathlib import Path
@@ -73,7 +73,7 @@ RERANK_CHARS = 5000  # of each body, looked through for the phrase
 PREFIX_MIN, SUGGEST_PREFIX_MIN, MAX_EXPANSIONS = 3, 2, 10
 SNIPPET_CHARS, SNIPPET_BEFORE = 200, 60
 WRITE_TIMEOUT = 120.0
-BULK_LIMIT_MB = 128  # the writer's posting pool in a full rebuild (Whoosh's default)
+BULK_LIMIT_MB = 48  # the posting pool of a full rebuild, then sorted runs on disk
 FACET_PREFIX = "facet_"
 CREATE_LOCK = "CREATELOCK"
 
@@ -158,6 +158,7 @@ class Compiled:
     filters: wq.Query  # kinds, facet values and access: never scored
     clauses: list[Clause] = field(default_factory=list)  # searches: all must match
     excluded: list[tuple[str, str]] = field(default_factory=list)  # (field, term)
+    kinds: tuple[str, ...] = ()  # searches: the kinds shown, when not all
     stems: set[str] = field(default_factory=set)
     exact: set[str] = field(default_factory=set)
     phrase: re.Pattern[str] | None = None  # the typed words in a row
@@ -254,7 +255,9 @@ def compile_query(
             out.clauses.append(clause)
     if not out.clauses or not query.access:
         return None
-    out.excluded, out.filters = _excluded(parsed), _filters(query)
+    # Kinds are applied after counting them (the "kind" facet counts every kind).
+    out.excluded, out.filters = _excluded(parsed), _filters(replace(query, kinds=()))
+    out.kinds = tuple(query.kinds)
     full_words = parsed.words[:-1] if parsed.partial else parsed.words
     stems = tuple(t for w in full_words if not is_stop_word(w) and (t := stem(w)))
     out.phrase = phrase_pattern(stems) if len(stems) > 1 else None
@@ -545,6 +548,7 @@ class WhooshIndex:
             compiled.clauses,
             compiled.excluded,
             compiled.filters,
+            compiled.kinds,
             max(wanted, extra),
             query.facets,
             facet_field,

@@ -240,23 +240,33 @@ class Matching:
         clauses: Sequence[Clause],
         excluded: Sequence[tuple[str, str]],
         filters: wq.Query,
+        kinds: Sequence[str],
         wanted: int,
         facets: Sequence[str],
         facet_field: Callable[[str], str],
     ) -> tuple[list[tuple[float, int]], int, dict[str, dict[str, int]]]:
-        """The best `wanted` (score, global docnum), the total, the facet counts."""
+        """The best `wanted` (score, global docnum), the total, the facet counts;
+        `kinds` restrict all but the "kind" facet."""
         best: list[tuple[float, int]] = []
         total = 0
         counts: dict[str, dict[str, int]] = {name: {} for name in facets}
         for sub, offset, segid in segments(self.searcher):
             segment = Segment(self.cache, sub, segid)
             docs, scored = self._segment(segment, clauses, excluded, filters)
+            by_kind = segment.values(facet_field("kind"))
+            if "kind" in facets:
+                _count_values(counts["kind"], by_kind, docs)
+            if kinds and docs:
+                docs = set().union(
+                    *(by_kind[k].intersection(docs) for k in kinds if k in by_kind)
+                )
             if not docs:
                 continue
             total += len(docs)
             best = _merge(best, _top(docs, scored, wanted, offset), wanted)
             for name in facets:
-                _count_values(counts[name], segment.values(facet_field(name)), docs)
+                if name != "kind":
+                    _count_values(counts[name], segment.values(facet_field(name)), docs)
         return [(score, -negated) for score, negated in best], total, counts
 
 

@@ -1,7 +1,7 @@
 """Search for members: one box over everything, and "who knows X"."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -107,15 +107,8 @@ def search(
     )
     if parse(text).empty:
         return Page([], 0, page, per_page, {name: {} for name in FACETS})
-    result = index().search(query)
-    if kind:  # the type tabs count every type, not just the one shown
-        every_kind = index().search(
-            replace(query, kinds=(), page=1, per_page=1, facets=("kind",))
-        )
-        result = replace(
-            result, facets={**result.facets, "kind": every_kind.facets["kind"]}
-        )
-    return result
+    # One search: its "kind" facet counts every type, for the type tabs.
+    return index().search(query)
 
 
 def suggest(viewer: Member, text: str, limit: int = 8) -> list[Hit]:
@@ -158,7 +151,7 @@ def who_knows(viewer: Member, topic: str, limit: int = 20) -> list[PersonMatch]:
     access = access_keys(viewer)
 
     def hits(kind: str, count: int) -> list[Hit]:
-        query = Query(topic, kinds=(kind,), access=access, per_page=count)
+        query = Query(topic, kinds=(kind,), access=access, per_page=count, facets=())
         return index().search(query).hits
 
     defis = hits("defi", 30)

@@ -355,3 +355,17 @@ def test_replace_all_swaps_every_document_for_the_new_ones(corpus):
     assert sorted(keys(find(corpus, "orgues"))) == ["member:8", "resource:7"]
     assert keys(find(corpus, "justice")) == [] and keys(find(corpus, "doublon")) == []
     assert [h.title for h in corpus.suggest("carte d")] == ["Carte des orgues"]
+
+
+def test_the_kind_facet_counts_every_kind_when_kinds_restrict(index):
+    index.add(
+        [
+            doc("defi:1", "Cartes des orgues"),
+            doc("resource:2", "Carte des orgues"),
+            doc("member:3", "Camille", "Je répare les orgues."),
+            doc("member:4", "Dominique", "Organiste, je joue des orgues."),
+        ]
+    )
+    found = find(index, "orgues", kinds=("member",), facets=("kind",))
+    assert sorted(keys(found)) == ["member:3", "member:4"] and found.total == 2
+    assert found.facets["kind"] == {"defi": 1, "resource": 1, "member": 2}
