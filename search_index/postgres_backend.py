@@ -26,6 +26,7 @@ from psycopg.types.json import Jsonb
 
 from search_index.base import PUBLIC, Document, Hit, Page, Query, SearchError, register
 from search_index.query import ParsedQuery, fold, parse
+from search_index.whoosh_backend import marks_for, snippet
 
 Connection = psycopg.Connection[TupleRow]
 
@@ -39,11 +40,8 @@ POOL_SIZE = 8  # idle connections kept; more are opened under load
 PING_AFTER = 30.0  # seconds idle after which a pooled connection is checked
 MAX_PER_PAGE = 100
 MAX_BODY = 100_000  # characters indexed per document
-SNIPPET_SOURCE = 20_000  # characters of the body searched for a snippet
-SNIPPET_WINDOW = (150, 600)  # characters before the first match, and in all
-NEEDLE = 5  # leading letters of a query word looked for in the body
+SNIPPET_SOURCE = 20_000  # characters of the body searched for a snippet (in Python)
 SNIPPET_CHARS = 240
-SHORT_BODY = 200  # characters of a body shown whole in its snippet
 MIN_CORRECTED = 5  # words shorter than this are never corrected
 TRIGRAM_FLOOR = 0.2  # pg_trgm similarity of correction candidates
 MAX_CORRECTIONS = 2
@@ -60,10 +58,6 @@ _START, _STOP = "\ue000", "\ue001"  # ts_headline markers, removed from the text
 # Weights of the D, C, B, A labels: body (C) < tags (B) < title (A).
 _WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
 _HIGHLIGHT_ALL = f"HighlightAll=true, StartSel={_START}, StopSel={_STOP}"
-_HEADLINE = (
-    f"StartSel={_START}, StopSel={_STOP}, MaxWords=18, MinWords=8, "
-    'MaxFragments=2, FragmentDelimiter=" … "'
-)
 
 _DDL = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -163,22 +157,9 @@ stats AS (SELECT
               THEN m.facets -> f.name ELSE '[]' END) AS v(value)
        GROUP BY f.name, v.value) counted GROUP BY name) named) AS facets)
 SELECT s.total, s.kinds, s.facets, d.kind, d.id, d.title, d.url,
-  ts_headline({cfg}::regconfig, translate(w.text, {markers}, ''),
-              to_tsquery({cfg}::regconfig, %(q)s),
-              CASE WHEN length(d.body) <= {short} THEN {highlight_all}
-                   ELSE {headline} END),
-  top.score
-FROM stats s LEFT JOIN (top JOIN {t} d USING (key)
-  CROSS JOIN LATERAL (SELECT {window} AS text) w) ON true
+  left(d.body, {source}), top.score
+FROM stats s LEFT JOIN (top JOIN {t} d USING (key)) ON true
 ORDER BY top.score DESC, top.key"""
-
-# The part of a body worth a snippet: ts_headline costs about 1 ms per 5 kB, so
-# it reads a window around the first place a query word's start appears.
-_WINDOW = """CASE WHEN length(d.body) <= {short} THEN d.body
-  ELSE substr(d.body, greatest(1, coalesce(
-    (SELECT min(nullif(strpos(f.body, n), 0))
-     FROM (SELECT lower(unaccent(left(d.body, {source}))) AS body) f,
-          unnest(%(needles)s::text[]) AS n), 1) - {before}), {width}) END"""
 
 _MATCH = "d.tsv @@ to_tsquery({cfg}::regconfig, %(q)s)"
 _TITLE_MATCH = (
@@ -282,11 +263,10 @@ class _Terms:
         """True when nothing is left to match (only stop words, say)."""
         return not (self.words or self.phrases)
 
-    def needles(self) -> list[str]:
-        """Leading letters of the words to find, folded, to place a snippet."""
+    def highlighted(self) -> list[str]:
+        """The words to mark in snippets: every alternative and phrase word."""
         words = [w for alts in self.words for w, _ in alts]
-        words += [w for phrase in self.phrases for w in phrase]
-        return sorted({fold(w)[:NEEDLE] for w in words})
+        return words + [w for phrase in self.phrases for w in phrase]
 
     def tsquery(self, weights: str = "", negated: bool = True) -> str:
         """The query as to_tsquery text; user words only ever appear quoted."""
@@ -408,14 +388,9 @@ class PostgresIndex:
             "weights": sql.Literal(_WEIGHTS),
             "markers": sql.Literal(_START + _STOP),
             "source": sql.Literal(SNIPPET_SOURCE),
-            "short": sql.Literal(SHORT_BODY),
-            "before": sql.Literal(SNIPPET_WINDOW[0]),
-            "width": sql.Literal(SNIPPET_WINDOW[1]),
-            "headline": sql.Literal(_HEADLINE),
             "highlight_all": sql.Literal(_HIGHLIGHT_ALL),
         }
         self._rank = self._sql(_RANK)
-        self._window = self._sql(_WINDOW)
         self._ensure_schema()
 
     def _sql(self, template: str, **extra: sql.Composable) -> sql.Composed:
@@ -588,21 +563,17 @@ class PostgresIndex:
             "limit": per_page,
             "offset": min((page - 1) * per_page, CANDIDATES + 1),
             "facet_names": [name for name in query.facets if name != "kind"],
-            "needles": terms.needles(),
         }
         where = self._where(params)
         statement = self._sql(
-            _SEARCH,
-            rank=self._rank,
-            where=where,
-            window=self._window,
-            every=self._every_kind(params, query),
+            _SEARCH, rank=self._rank, where=where, every=self._every_kind(params, query)
         )
         rows = conn.execute(statement, params).fetchall()
         total, kinds, facets = rows[0][:3] if rows else (0, None, None)
+        marks = marks_for(terms.highlighted())
         hits = [
-            Hit(kind, int(id_), title, url, _snippet(headline), float(score))
-            for _, _, _, kind, id_, title, url, headline, score in rows
+            Hit(kind, int(id_), title, url, snippet(title, body, marks), float(score))
+            for _, _, _, kind, id_, title, url, body, score in rows
             if kind is not None
         ]
         exact = total <= CANDIDATES

@@ -315,6 +315,19 @@ def compile_suggest(
 
 # Snippets ------------------------------------------------------------------
 
+
+def marks_for(words: Iterable[str]) -> Compiled:
+    """What snippets mark for these query words (the PostgreSQL backend's too:
+    its `french` stems are Snowball's, as here)."""
+    out = Compiled(wq.NullQuery, wq.NullQuery)
+    for word in words:
+        if not is_stop_word(word) and (exact := folded(word)):
+            out.exact.add(exact)
+            if token := stem(word):
+                out.stems.add(token)
+    return out
+
+
 _TOKEN = re.compile(r"\w+")
 
 
