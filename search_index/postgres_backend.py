@@ -32,7 +32,7 @@ Connection = psycopg.Connection[TupleRow]
 
 CONFIG = "eiglink_fr"
 DEFAULT_TABLE = "search_documents"
-CANDIDATES = 1000  # matches ranked, counted and faceted per search
+CANDIDATES = 500  # matches ranked, counted and faceted per search
 SEARCH_TIMEOUT = "2s"
 WRITE_TIMEOUT = "60s"
 BULK_TIMEOUT = "30min"  # a whole rebuild in one transaction

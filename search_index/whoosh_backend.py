@@ -12,7 +12,6 @@ import re
 import threading
 import time
 import warnings
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -73,7 +72,8 @@ RERANK_CHARS = 5000  # of each body, looked through for the phrase
 PREFIX_MIN, SUGGEST_PREFIX_MIN, MAX_EXPANSIONS = 3, 2, 10
 SNIPPET_CHARS, SNIPPET_BEFORE = 200, 60
 WRITE_TIMEOUT = 120.0
-BULK_LIMIT_MB = 48  # the posting pool of a full rebuild, then sorted runs on disk
+EXPANSIONS_KEPT = 2000  # words whose completions and near spellings are cached
+BULK_LIMIT_MB = 128  # the posting pool of a full rebuild (beyond: sorted runs on disk)
 FACET_PREFIX = "facet_"
 CREATE_LOCK = "CREATELOCK"
 
@@ -154,7 +154,6 @@ def document_fields(doc: Document) -> dict[str, Any]:
 class Compiled:
     """A user query turned into Whoosh queries, with what to highlight."""
 
-    query: wq.Query  # what suggestions match, before filters
     filters: wq.Query  # kinds, facet values and access: never scored
     clauses: list[Clause] = field(default_factory=list)  # searches: all must match
     excluded: list[tuple[str, str]] = field(default_factory=list)  # (field, term)
@@ -244,7 +243,7 @@ def compile_query(
     reader: Any, parsed: ParsedQuery, query: Query, expand: Expand = _expansions
 ) -> Compiled | None:
     """The clauses of a parsed user query; None when nothing can match."""
-    out = Compiled(wq.NullQuery, wq.NullQuery)
+    out = Compiled(wq.NullQuery)
     for i, word in enumerate(parsed.words):
         partial = parsed.partial is not None and i == len(parsed.words) - 1
         if clause := _word_clause(reader, word, partial, out, expand):
@@ -288,27 +287,29 @@ def rerank(hits: list[tuple[dict[str, Any], float]], phrase: re.Pattern[str]) ->
 
 
 def compile_suggest(
-    reader: Any, text: str, access: Sequence[str], kinds: Sequence[str]
+    reader: Any,
+    text: str,
+    access: Sequence[str],
+    kinds: Sequence[str],
+    expand: Expand = _expansions,
 ) -> Compiled | None:
     """Titles matching every typed word, the last one as a prefix."""
     parsed = parse(text)
-    out = Compiled(wq.NullQuery, wq.NullQuery)
-    clauses: list[wq.Query] = []
+    out = Compiled(wq.NullQuery)
     for i, word in enumerate(parsed.words):
         token, exact = stem(word), folded(word)
         if token is None or not exact:
             continue
         partial = parsed.partial is not None and i == len(parsed.words) - 1
         long_enough = partial and len(exact) >= SUGGEST_PREFIX_MIN
-        expanded = _expansions(reader, "title_exact", exact, long_enough)
+        expanded = expand(reader, "title_exact", exact, long_enough)
         out.stems.add(token)
         out.exact.update([exact, *expanded])
-        terms = [wq.Term("title", token), wq.Term("title_exact", exact)]
-        terms += [wq.Term("title_exact", t, boost=EXPANSION_BOOST) for t in expanded]
-        clauses.append(wq.Or(terms))
-    if not clauses or not access:
+        terms = [("title", token, 1.0), ("title_exact", exact, 1.0)]
+        terms += [("title_exact", t, EXPANSION_BOOST) for t in expanded]
+        out.clauses.append(Clause(tuple(terms)))
+    if not out.clauses or not access:
         return None
-    out.query = wq.And(clauses)
     out.filters = _filters(Query("", kinds=kinds, access=access))
     return out
 
@@ -319,7 +320,7 @@ def compile_suggest(
 def marks_for(words: Iterable[str]) -> Compiled:
     """What snippets mark for these query words (the PostgreSQL backend's too:
     its `french` stems are Snowball's, as here)."""
-    out = Compiled(wq.NullQuery, wq.NullQuery)
+    out = Compiled(wq.NullQuery)
     for word in words:
         if not is_stop_word(word) and (exact := folded(word)):
             out.exact.add(exact)
@@ -412,51 +413,6 @@ def snippet(title: str, body: str, marks: Compiled) -> str:
     )
 
 
-# Facets and totals -----------------------------------------------------------
-
-
-class SegmentCache:
-    """Per-segment data, kept while segments live (a segment never changes)."""
-
-    def __init__(self, size: int = 512) -> None:
-        self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str], build: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = build()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-        return value
-
-
-def allowed_in(cache: SegmentCache, sub: Searcher, segid: str, q: wq.Query) -> Any:
-    """The docnums of one segment that pass the filters."""
-    return cache.get((segid, repr(q)), lambda: frozenset(q.docs(sub)))
-
-
-def allowed(cache: SegmentCache, searcher: Searcher, q: wq.Query) -> set[int]:
-    """The docnums of the index that pass the filters (kept while its segments are
-    the same: building this set for every query costs milliseconds at 50k). It is
-    shared: read it, never change it (Whoosh's filter= only reads it)."""
-    parts = segments(searcher)
-    whole = "+".join(f"{segid}@{offset}" for _, offset, segid in parts)
-
-    def build() -> set[int]:
-        docs: set[int] = set()
-        for sub, offset, segid in parts:
-            docs.update(offset + d for d in allowed_in(cache, sub, segid, q))
-        return docs
-
-    return cache.get((whole, repr(q)), build)
-
-
 # The index -----------------------------------------------------------------
 
 
@@ -485,7 +441,7 @@ class WhooshIndex:
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._closed = False
-        self._cache = SegmentCache()
+        self._cache = BoundedCache(EXPANSIONS_KEPT)  # word expansions
         self._postings = BoundedCache(POSTINGS_BUDGET)
 
     # Searchers ------------------------------------------------------------
@@ -543,9 +499,8 @@ class WhooshIndex:
         """`_expansions`, kept while the index has the same segments."""
         generation = "+".join(segid for _sub, _offset, segid in parts)
         key = (generation, "expansions", fieldname, word, partial)
-        return self._cache.get(
-            key, lambda: _expansions(reader, fieldname, word, partial)
-        )
+        build = bind(_expansions, reader, fieldname, word, partial)
+        return self._cache.get(key, build, cost=lambda _found: 1)
 
     def _page(
         self,
@@ -589,14 +544,17 @@ class WhooshIndex:
     ) -> list[Hit]:
         """Titles for as-you-type suggestions; the last word may be incomplete."""
         with self._searcher() as searcher:
-            compiled = compile_suggest(searcher.reader(), prefix, access, kinds)
+            expand = bind(self._expansions, segments(searcher))
+            compiled = compile_suggest(searcher.reader(), prefix, access, kinds, expand)
             if compiled is None or limit < 1:
                 return []
-            allow = allowed(self._cache, searcher, compiled.filters)
-            if not allow:  # Whoosh reads an empty filter as "no filter"
-                return []
-            results = searcher.search(compiled.query, limit=limit, filter=allow)
-            return [self._suggestion(h.fields(), h.score, compiled) for h in results]
+            best, _total, _facets = Matching(self._postings, searcher).run(
+                compiled.clauses, [], compiled.filters, (), limit, (), facet_field
+            )
+            return [
+                self._suggestion(searcher.stored_fields(docnum), score, compiled)
+                for score, docnum in best
+            ]
 
     @staticmethod
     def _suggestion(stored: dict[str, Any], score: float, marks: Compiled) -> Hit:

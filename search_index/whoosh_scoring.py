@@ -15,10 +15,12 @@ a word and over the words, as Whoosh's Or and And matchers do.
 """
 
 import heapq
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from math import log
 from operator import add, neg
+from threading import Lock
 from typing import Any
 
 from whoosh import query as wq
@@ -43,9 +45,6 @@ class BoundedCache:
     """Values kept by key, least recently used dropped beyond a total cost."""
 
     def __init__(self, budget: int) -> None:
-        from collections import OrderedDict
-        from threading import Lock
-
         self._data: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._budget, self._spent = budget, 0
         self._lock = Lock()
