@@ -5,13 +5,14 @@ resources and channel messages made with Faker fr_FR from the défis' own words)
 indexes it with the Whoosh-on-disk and PostgreSQL backends, and times
 GET /api/v1/search and /api/v1/search/suggest through the real Flask app, against
 a bare Flask route and a naive Whoosh integration over the same corpus, in the
-same run. Also measures build throughput, how soon a new item is searchable and
-the process's RSS.
+same run. Also measures full rebuild throughput (`replace_all`, as `flask reindex`),
+how soon a new item is searchable and the process's RSS.
 
 Run from the repository root:
     .venv/bin/python benchmarks/search.py             # 50,000 documents
     .venv/bin/python benchmarks/search.py --quick     # 5,000 documents
     .venv/bin/python benchmarks/search.py --docs 20000 --require-postgres
+    .venv/bin/python benchmarks/search.py --postgres-url postgresql://.../db
 """
 
 import argparse
