@@ -496,6 +496,7 @@ def measure_backend(app, client, index: SearchIndex, corpus_path: Path, args) ->
         fetch = partial(get_ok, client)
         row["p50"], row["p95"] = time_calls(fetch, searches, args.requests, 2)
         row["s50"], row["s95"] = time_calls(fetch, suggestions, args.requests, 2)
+        row["rss"] = max(row["rss"], rss_mb())  # the search caches count too
         row["new"] = searchable_after(index, client, 5)
         return row
     finally:

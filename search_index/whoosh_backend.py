@@ -571,10 +571,16 @@ class WhooshIndex:
 
     @contextmanager
     def _writer(self, **options: Any) -> Iterator[IndexWriter]:
-        """The only writer: this process's lock, then Whoosh's (waiting for it)."""
+        """The only writer: this process's lock, then Whoosh's (waiting for it).
+
+        Segments are written as separate files, not one compound file: Whoosh
+        reads a compound file through BytesIO, a copy of the whole index in memory.
+        """
         with self._write_lock:
             try:
-                writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, **options)
+                writer = self._ix.writer(
+                    timeout=WRITE_TIMEOUT, delay=0.05, compound=False, **options
+                )
             except whoosh_index.LockError as error:
                 raise SearchError("search index locked by another writer") from error
             try:

@@ -15,6 +15,7 @@ a word and over the words, as Whoosh's Or and And matchers do.
 """
 
 import heapq
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ def _raw_postings(reader: Any, field: str, text: str) -> tuple[Sequence, Sequenc
     return ids, weights
 
 
-def _norms(reader: Any, field: str) -> list[float]:
+def _norms(reader: Any, field: str) -> array:
     """Per document, BM25's length part K1 * (1 - B + B * length / average)."""
     count = reader.doc_count_all()
     average = (reader.field_length(field) / count if count else 0) or 1.0
@@ -103,7 +104,7 @@ def _norms(reader: Any, field: str) -> list[float]:
         lengths = [byte_to_length(b) for b in column.load()]
     else:
         lengths = [reader.doc_field_length(d, field, 0) or 0 for d in range(count)]
-    return [K1 * (1 - B + B * length / average) for length in lengths]
+    return array("f", (K1 * (1 - B + B * length / average) for length in lengths))
 
 
 class Segment:
@@ -113,7 +114,7 @@ class Segment:
         self.cache, self.sub, self.segid = cache, sub, segid
         self.reader = sub.reader()
 
-    def _norms(self, field: str) -> list[float]:
+    def _norms(self, field: str) -> array:
         return self.cache.get(
             (self.segid, "norms", field), lambda: _norms(self.reader, field)
         )

@@ -97,7 +97,7 @@ def _damage(path: Path, suffix: str) -> None:
             file.write_bytes(b"\x00garbage")
 
 
-@pytest.mark.parametrize("suffix", [".toc", ".seg"])
+@pytest.mark.parametrize("suffix", [".toc", ".trm"])  # segments: one file each
 def test_a_damaged_index_raises_search_error(tmp_path, suffix):
     path = tmp_path / "search"
     index = open_index(f"whoosh:{path}")
