@@ -5,13 +5,14 @@ resources and channel messages made with Faker fr_FR from the défis' own words)
 indexes it with the Whoosh-on-disk and PostgreSQL backends, and times
 GET /api/v1/search and /api/v1/search/suggest through the real Flask app, against
 a bare Flask route and a naive Whoosh integration over the same corpus, in the
-same run. Also measures build throughput, how soon a new item is searchable and
-the process's RSS.
+same run. Also measures full rebuild throughput (`replace_all`, as `flask reindex`),
+how soon a new item is searchable and the process's RSS.
 
 Run from the repository root:
     .venv/bin/python benchmarks/search.py             # 50,000 documents
     .venv/bin/python benchmarks/search.py --quick     # 5,000 documents
     .venv/bin/python benchmarks/search.py --docs 20000 --require-postgres
+    .venv/bin/python benchmarks/search.py --postgres-url postgresql://.../db
 """
 
 import argparse
@@ -45,11 +46,12 @@ from search_index import PUBLIC, Document, SearchIndex, open_index  # noqa: E402
 
 DOCS, QUICK_DOCS = 50_000, 5_000
 REQUESTS, QUICK_REQUESTS = 300, 60
-BATCH = 200  # documents per add(), as app/search/services.py `rebuild` does
+BATCH = 200  # documents read at a time, as app/search/services.py `rebuild` does
 SEED = 2017
 P95_MS, RATIO, VISIBLE_MS, RSS_MB = 50.0, 5.0, 1000.0, 300.0  # DESIGN.md budgets
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 PG_DATABASE = "eiglink_bench"
+PG_TABLE = "eiglink_bench_search"  # with --postgres-url: tables made and dropped
 PASSWORD = "Un-mot-de-passe-de-bench-42"
 DEFIS_FILE = ROOT / "app" / "data" / "defis.jsonl"
 
@@ -446,13 +448,17 @@ def get_ok(client, url: str):
     return response
 
 
-def build_index(index: SearchIndex, corpus_path: Path) -> float:
-    """Documents/s of a full rebuild: clear, then add in batches like `rebuild`."""
-    index.clear()
-    done, start = 0, time.perf_counter()
+def _every_document(corpus_path: Path) -> Iterator[Document]:
     for batch in batches(corpus_path):
-        index.add(batch)
-        done += len(batch)
+        yield from batch
+
+
+def build_index(index: SearchIndex, corpus_path: Path) -> float:
+    """Documents/s of a full rebuild as `flask reindex` does it: `replace_all()`
+    over the documents read BATCH at a time, then `compact()`."""
+    start = time.perf_counter()
+    done = index.replace_all(_every_document(corpus_path))
+    index.compact()
     return done / (time.perf_counter() - start)
 
 
@@ -490,6 +496,7 @@ def measure_backend(app, client, index: SearchIndex, corpus_path: Path, args) ->
         fetch = partial(get_ok, client)
         row["p50"], row["p95"] = time_calls(fetch, searches, args.requests, 2)
         row["s50"], row["s95"] = time_calls(fetch, suggestions, args.requests, 2)
+        row["rss"] = max(row["rss"], rss_mb())  # the search caches count too
         row["new"] = searchable_after(index, client, 5)
         return row
     finally:
@@ -508,12 +515,12 @@ def measure_whoosh(app, client, tmp: Path, corpus_path: Path, args) -> dict:
 # PostgreSQL ------------------------------------------------------------------
 
 
-def postgres_error() -> str | None:
+def postgres_error(url: str = "") -> str | None:
     """Why the PostgreSQL server cannot be used, or None."""
     try:
         import psycopg
 
-        psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3).close()
+        psycopg.connect(url or f"{PG_SERVER}/postgres", connect_timeout=3).close()
     except Exception as error:  # driver missing, refused, auth...
         first_line = (str(error).strip().splitlines() or [""])[0]
         return f"{type(error).__name__}: {first_line[:160]}"
@@ -528,7 +535,10 @@ def _admin(statement: str) -> None:
 
 
 def measure_postgres(app, client, corpus_path: Path, args) -> dict:
-    """PostgreSQL full-text search in a database created and dropped here."""
+    """PostgreSQL full-text search in a database created and dropped here, or in
+    tables of the `--postgres-url` database dropped at the end."""
+    if args.postgres_url:
+        return _measure_postgres_tables(app, client, corpus_path, args)
     _admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
     _admin(f"CREATE DATABASE {PG_DATABASE}")
     try:
@@ -540,6 +550,21 @@ def measure_postgres(app, client, corpus_path: Path, args) -> dict:
             index.close()
     finally:
         _admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+
+
+def _measure_postgres_tables(app, client, corpus_path: Path, args) -> dict:
+    import psycopg
+
+    scheme = r"^postgres(?:ql)?(?:\+\w+)?://"
+    url = re.sub(scheme, "postgresql+psycopg://", args.postgres_url)
+    separator = "&" if "?" in url else "?"
+    index = open_index(f"{url}{separator}table={PG_TABLE}")
+    try:
+        return measure_backend(app, client, index, corpus_path, args)
+    finally:
+        index.close()
+        with psycopg.connect(args.postgres_url, autocommit=True) as conn:
+            conn.execute(f"DROP TABLE IF EXISTS {PG_TABLE}, {PG_TABLE}_words")
 
 
 # The naive baseline ----------------------------------------------------------
@@ -661,6 +686,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--require-postgres", action="store_true", help="fail if PostgreSQL is down"
     )
+    parser.add_argument(
+        "--postgres-url",
+        default="",
+        help=f"an existing database to use (tables {PG_TABLE}*), instead of "
+        f"creating {PG_DATABASE} on {PG_SERVER}",
+    )
     args = parser.parse_args()
     args.docs = args.docs or (QUICK_DOCS if args.quick else DOCS)
     args.requests = args.requests or (QUICK_REQUESTS if args.quick else REQUESTS)
@@ -679,7 +710,7 @@ def run(tmp: Path, args) -> tuple[list[dict], bool]:
     whoosh = measure_whoosh(app, client, tmp, corpus_path, args)
     rows.append({"label": "whoosh (disk)", "budgeted": True, **whoosh})
     postgres_ok = True
-    if (why := postgres_error()) is None:
+    if (why := postgres_error(args.postgres_url)) is None:
         postgres = measure_postgres(app, client, corpus_path, args)
         rows.append({"label": "postgresql", "budgeted": True, **postgres})
     else:

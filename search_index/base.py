@@ -46,7 +46,9 @@ class Query:
     access: Sequence[str] = (PUBLIC,)  # the searcher's keys; a document needs one
     page: int = 1
     per_page: int = 20
-    facets: Sequence[str] = ("kind",)  # facet names to count over all matches
+    # Facet names to count over all matches. "kind" counts every kind, `kinds`
+    # or not: the type tabs of a search restricted to one kind show them all.
+    facets: Sequence[str] = ("kind",)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,13 @@ class SearchIndex(Protocol):
 
     def remove(self, kind: str, ids: Iterable[int]) -> None:
         """Forget documents; unknown ids are ignored."""
+
+    def replace_all(self, docs: Iterable[Document]) -> int:
+        """Swap every document for these at once (a full rebuild); returns how many.
+
+        One writer or transaction for the whole set: much faster than `clear()`
+        then `add()` in batches, and searches see the old documents until the end.
+        """
 
     def search(self, query: Query) -> Page:
         """One page of matches, best first, with facet counts."""

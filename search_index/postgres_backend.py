@@ -26,23 +26,22 @@ from psycopg.types.json import Jsonb
 
 from search_index.base import PUBLIC, Document, Hit, Page, Query, SearchError, register
 from search_index.query import ParsedQuery, fold, parse
+from search_index.whoosh_backend import marks_for, snippet
 
 Connection = psycopg.Connection[TupleRow]
 
 CONFIG = "eiglink_fr"
 DEFAULT_TABLE = "search_documents"
-CANDIDATES = 1000  # matches ranked, counted and faceted per search
+CANDIDATES = 500  # matches ranked, counted and faceted per search
 SEARCH_TIMEOUT = "2s"
 WRITE_TIMEOUT = "60s"
+BULK_TIMEOUT = "30min"  # a whole rebuild in one transaction
 POOL_SIZE = 8  # idle connections kept; more are opened under load
 PING_AFTER = 30.0  # seconds idle after which a pooled connection is checked
 MAX_PER_PAGE = 100
 MAX_BODY = 100_000  # characters indexed per document
-SNIPPET_SOURCE = 20_000  # characters of the body searched for a snippet
-SNIPPET_WINDOW = (150, 600)  # characters before the first match, and in all
-NEEDLE = 5  # leading letters of a query word looked for in the body
+SNIPPET_SOURCE = 20_000  # characters of the body searched for a snippet (in Python)
 SNIPPET_CHARS = 240
-SHORT_BODY = 200  # characters of a body shown whole in its snippet
 MIN_CORRECTED = 5  # words shorter than this are never corrected
 TRIGRAM_FLOOR = 0.2  # pg_trgm similarity of correction candidates
 MAX_CORRECTIONS = 2
@@ -59,10 +58,6 @@ _START, _STOP = "\ue000", "\ue001"  # ts_headline markers, removed from the text
 # Weights of the D, C, B, A labels: body (C) < tags (B) < title (A).
 _WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
 _HIGHLIGHT_ALL = f"HighlightAll=true, StartSel={_START}, StopSel={_STOP}"
-_HEADLINE = (
-    f"StartSel={_START}, StopSel={_STOP}, MaxWords=18, MinWords=8, "
-    'MaxFragments=2, FragmentDelimiter=" … "'
-)
 
 _DDL = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -110,6 +105,9 @@ ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, id = excluded.id,
   url = excluded.url, access = excluded.access, facets = excluded.facets,
   boost = excluded.boost, updated_at = excluded.updated_at"""
 
+_COPY = """COPY {t} (key, kind, id, title, body, tags, url, access, facets, boost,
+                     updated_at) FROM STDIN"""
+
 _ADD_WORDS = (
     "INSERT INTO {w} (word) SELECT unnest(%s::text[]) ORDER BY 1 ON CONFLICT DO NOTHING"
 )
@@ -149,7 +147,7 @@ top AS (SELECT key, score FROM m ORDER BY score DESC, key
 stats AS (SELECT
   (SELECT count(*) FROM m) AS total,
   (SELECT jsonb_object_agg(kind, n)
-   FROM (SELECT kind, count(*) AS n FROM m GROUP BY kind) k) AS kinds,
+   FROM (SELECT kind, count(*) AS n FROM {every} GROUP BY kind) k) AS kinds,
   (SELECT jsonb_object_agg(name, vals) FROM (
      SELECT name, jsonb_object_agg(value, n) AS vals FROM (
        SELECT f.name, v.value, count(*) AS n
@@ -159,22 +157,9 @@ stats AS (SELECT
               THEN m.facets -> f.name ELSE '[]' END) AS v(value)
        GROUP BY f.name, v.value) counted GROUP BY name) named) AS facets)
 SELECT s.total, s.kinds, s.facets, d.kind, d.id, d.title, d.url,
-  ts_headline({cfg}::regconfig, translate(w.text, {markers}, ''),
-              to_tsquery({cfg}::regconfig, %(q)s),
-              CASE WHEN length(d.body) <= {short} THEN {highlight_all}
-                   ELSE {headline} END),
-  top.score
-FROM stats s LEFT JOIN (top JOIN {t} d USING (key)
-  CROSS JOIN LATERAL (SELECT {window} AS text) w) ON true
+  left(d.body, {source}), top.score
+FROM stats s LEFT JOIN (top JOIN {t} d USING (key)) ON true
 ORDER BY top.score DESC, top.key"""
-
-# The part of a body worth a snippet: ts_headline costs about 1 ms per 5 kB, so
-# it reads a window around the first place a query word's start appears.
-_WINDOW = """CASE WHEN length(d.body) <= {short} THEN d.body
-  ELSE substr(d.body, greatest(1, coalesce(
-    (SELECT min(nullif(strpos(f.body, n), 0))
-     FROM (SELECT lower(unaccent(left(d.body, {source}))) AS body) f,
-          unnest(%(needles)s::text[]) AS n), 1) - {before}), {width}) END"""
 
 _MATCH = "d.tsv @@ to_tsquery({cfg}::regconfig, %(q)s)"
 _TITLE_MATCH = (
@@ -278,11 +263,10 @@ class _Terms:
         """True when nothing is left to match (only stop words, say)."""
         return not (self.words or self.phrases)
 
-    def needles(self) -> list[str]:
-        """Leading letters of the words to find, folded, to place a snippet."""
+    def highlighted(self) -> list[str]:
+        """The words to mark in snippets: every alternative and phrase word."""
         words = [w for alts in self.words for w, _ in alts]
-        words += [w for phrase in self.phrases for w in phrase]
-        return sorted({fold(w)[:NEEDLE] for w in words})
+        return words + [w for phrase in self.phrases for w in phrase]
 
     def tsquery(self, weights: str = "", negated: bool = True) -> str:
         """The query as to_tsquery text; user words only ever appear quoted."""
@@ -404,14 +388,9 @@ class PostgresIndex:
             "weights": sql.Literal(_WEIGHTS),
             "markers": sql.Literal(_START + _STOP),
             "source": sql.Literal(SNIPPET_SOURCE),
-            "short": sql.Literal(SHORT_BODY),
-            "before": sql.Literal(SNIPPET_WINDOW[0]),
-            "width": sql.Literal(SNIPPET_WINDOW[1]),
-            "headline": sql.Literal(_HEADLINE),
             "highlight_all": sql.Literal(_HIGHLIGHT_ALL),
         }
         self._rank = self._sql(_RANK)
-        self._window = self._sql(_WINDOW)
         self._ensure_schema()
 
     def _sql(self, template: str, **extra: sql.Composable) -> sql.Composed:
@@ -460,6 +439,24 @@ class PostgresIndex:
                 cur.executemany(self._sql(_UPSERT), rows)
             conn.execute(self._sql(_ADD_WORDS), [_vocabulary(unique.values())])
 
+    def replace_all(self, docs: Iterable[Document]) -> int:
+        """Replace every document with these in one transaction (searches see the
+        old ones until it commits), copied in with COPY. A key given twice keeps
+        its first document. Returns how many documents were written."""
+        keys: set[str] = set()
+        words: set[str] = set()
+        with self._transaction(BULK_TIMEOUT) as conn:
+            conn.execute(self._sql("DELETE FROM {t}"))
+            conn.execute(self._sql("DELETE FROM {w}"))
+            with conn.cursor().copy(self._sql(_COPY)) as copy:
+                for doc in docs:
+                    if doc.key not in keys:
+                        keys.add(doc.key)
+                        copy.write_row(_row(doc))
+                        words.update(_vocabulary([doc]))
+            conn.execute(self._sql(_ADD_WORDS), [sorted(words)])
+        return len(keys)
+
     def remove(self, kind: str, ids: Iterable[int]) -> None:
         """Forget documents; unknown ids are ignored."""
         keys = sorted({f"{kind}:{id_}" for id_ in ids})
@@ -468,10 +465,17 @@ class PostgresIndex:
                 conn.execute(self._sql("DELETE FROM {t} WHERE key = ANY(%s)"), [keys])
 
     def compact(self) -> None:
-        """After a rebuild: fresh planner statistics, so estimated totals are sane."""
-        with self._transaction() as conn:
-            conn.execute(self._sql("ANALYZE {t}"))
-            conn.execute(self._sql("ANALYZE {w}"))
+        """After a rebuild: dead rows reclaimed and fresh planner statistics, so
+        estimated totals are sane (VACUUM runs outside any transaction)."""
+        with self._connection() as conn:
+            conn.execute(sql.SQL("SET statement_timeout = {}").format(BULK_TIMEOUT))
+            try:
+                conn.execute(self._sql("VACUUM ANALYZE {t}"))
+                conn.execute(self._sql("VACUUM ANALYZE {w}"))
+            finally:
+                conn.execute(
+                    sql.SQL("SET statement_timeout = {}").format(SEARCH_TIMEOUT)
+                )
 
     def clear(self) -> None:
         """Remove every document and every known word."""
@@ -559,17 +563,17 @@ class PostgresIndex:
             "limit": per_page,
             "offset": min((page - 1) * per_page, CANDIDATES + 1),
             "facet_names": [name for name in query.facets if name != "kind"],
-            "needles": terms.needles(),
         }
         where = self._where(params)
         statement = self._sql(
-            _SEARCH, rank=self._rank, where=where, window=self._window
+            _SEARCH, rank=self._rank, where=where, every=self._every_kind(params, query)
         )
         rows = conn.execute(statement, params).fetchall()
         total, kinds, facets = rows[0][:3] if rows else (0, None, None)
+        marks = marks_for(terms.highlighted())
         hits = [
-            Hit(kind, int(id_), title, url, _snippet(headline), float(score))
-            for _, _, _, kind, id_, title, url, headline, score in rows
+            Hit(kind, int(id_), title, url, snippet(title, body, marks), float(score))
+            for _, _, _, kind, id_, title, url, body, score in rows
             if kind is not None
         ]
         exact = total <= CANDIDATES
@@ -578,6 +582,15 @@ class PostgresIndex:
         counts = {**(facets or {}), "kind": kinds or {}}
         wanted = {name: counts.get(name, {}) for name in query.facets}
         return Page(hits, total, query.page, query.per_page, wanted, exact)
+
+    def _every_kind(self, params: dict[str, Any], query: Query) -> sql.Composable:
+        """The candidates whose kinds are counted: the "kind" facet counts every
+        kind even when `kinds` restrict the results (the type tabs show them)."""
+        if not params["kinds"] or "kind" not in query.facets:
+            return sql.SQL("m")
+        where = self._where({**params, "kinds": []})
+        every = "(SELECT d.kind FROM {t} d WHERE {where} LIMIT %(cap)s) e"
+        return self._sql(every, where=where)
 
     def _estimate(self, conn: Connection, params: dict[str, Any]) -> int:
         """The planner's estimate of all matches, for broad queries."""

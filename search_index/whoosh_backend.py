@@ -2,8 +2,8 @@
 
 Whoosh keeps one writer at a time: writes take a lock per directory inside the
 process and Whoosh's file lock (waiting for it) across processes. Searches reuse
-pooled searchers until the index changes, filter by cached per-segment document
-sets, and count matches exactly up to COUNT_CAP, then estimate.
+pooled searchers until the index changes and run over cached per-segment postings
+(search_index/whoosh_scoring.py), which count every match cheaply.
 """
 
 import gc
@@ -12,10 +12,9 @@ import re
 import threading
 import time
 import warnings
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from functools import partial as bind
 from pathlib import Path
@@ -41,6 +40,13 @@ from whoosh.writing import CLEAR, IndexWriter
 
 from search_index.base import PUBLIC, Document, Hit, Page, Query, SearchError, register
 from search_index.query import ParsedQuery, parse
+from search_index.whoosh_scoring import (
+    POSTINGS_BUDGET,
+    BoundedCache,
+    Clause,
+    Matching,
+    segments,
+)
 
 # Whoosh's French list lacks a few very common words ("les" would stem to "le").
 STOP_WORDS = frozenset(stopwords_for_language("fr")) | {
@@ -62,10 +68,12 @@ TITLE_BOOST, TAGS_BOOST, BODY_BOOST = 4.0, 2.0, 1.0
 EXPANSION_BOOST = 0.3
 # The best matches holding the words as a phrase move up (scores x PHRASE_FACTOR).
 PHRASE_FACTOR, RERANK_WINDOW = 1.5, 50
+RERANK_CHARS = 5000  # of each body, looked through for the phrase
 PREFIX_MIN, SUGGEST_PREFIX_MIN, MAX_EXPANSIONS = 3, 2, 10
-COUNT_CAP = 2000  # beyond this many matches, totals and facets are estimates
 SNIPPET_CHARS, SNIPPET_BEFORE = 200, 60
 WRITE_TIMEOUT = 120.0
+EXPANSIONS_KEPT = 2000  # words whose completions and near spellings are cached
+BULK_LIMIT_MB = 128  # the posting pool of a full rebuild (beyond: sorted runs on disk)
 FACET_PREFIX = "facet_"
 CREATE_LOCK = "CREATELOCK"
 
@@ -146,8 +154,10 @@ def document_fields(doc: Document) -> dict[str, Any]:
 class Compiled:
     """A user query turned into Whoosh queries, with what to highlight."""
 
-    query: wq.Query  # what the words match, before filters
     filters: wq.Query  # kinds, facet values and access: never scored
+    clauses: list[Clause] = field(default_factory=list)  # searches: all must match
+    excluded: list[tuple[str, str]] = field(default_factory=list)  # (field, term)
+    kinds: tuple[str, ...] = ()  # searches: the kinds shown, when not all
     stems: set[str] = field(default_factory=set)
     exact: set[str] = field(default_factory=set)
     phrase: re.Pattern[str] | None = None  # the typed words in a row
@@ -163,52 +173,48 @@ def _expansions(reader: Any, fieldname: str, word: str, partial: bool) -> list[s
             b.decode("utf-8") for _, b in zip(range(400), prefix, strict=False)
         )
     distance = 0 if len(word) < 5 else 1 if len(word) < 8 else 2
-    if distance and not reader.doc_frequency(fieldname, word):
+    # Near spellings only for a word the index lacks that completes to nothing
+    # (Whoosh builds a Levenshtein automaton in Python: milliseconds per word).
+    if distance and not found and not reader.doc_frequency(fieldname, word):
         found.update(reader.terms_within(fieldname, word, distance, prefix=1))
     found.discard(word)
     best = sorted(found, key=lambda t: -reader.doc_frequency(fieldname, t))
     return best[:MAX_EXPANSIONS]
 
 
-def _stem_terms(token: str) -> list[wq.Query]:
-    return [
-        wq.Term("title", token, boost=TITLE_BOOST),
-        wq.Term("tags", token, boost=TAGS_BOOST),
-        wq.Term("body", token, boost=BODY_BOOST),
-    ]
+STEM_FIELDS = (("title", TITLE_BOOST), ("tags", TAGS_BOOST), ("body", BODY_BOOST))
 
 
-def _word_query(
-    reader: Any, word: str, partial: bool, out: Compiled
-) -> wq.Query | None:
+def _stem_terms(token: str) -> tuple[tuple[str, str, float], ...]:
+    return tuple((name, token, boost) for name, boost in STEM_FIELDS)
+
+
+Expand = Callable[[Any, str, str, bool], list[str]]
+
+
+def _word_clause(
+    reader: Any, word: str, partial: bool, out: Compiled, expand: Expand
+) -> Clause | None:
     token, exact = stem(word), folded(word)
     if is_stop_word(word) or not exact:
         return None
     out.exact.add(exact)
     if token is None:  # one character, e.g. a digit: only as written
-        return wq.Term("exact", exact)
+        return Clause((("exact", exact, 1.0),))
     out.stems.add(token)
-    clauses = _stem_terms(token)  # accents are folded before stemming: no exact
-    expanded = _expansions(reader, "exact", exact, partial and len(exact) >= PREFIX_MIN)
+    terms = _stem_terms(token)  # accents are folded before stemming: no exact
+    expanded = expand(reader, "exact", exact, partial and len(exact) >= PREFIX_MIN)
     out.exact.update(expanded)
-    clauses += [wq.Term("exact", t, boost=EXPANSION_BOOST) for t in expanded]
-    return wq.Or(clauses)
+    return Clause(terms + tuple(("exact", t, EXPANSION_BOOST) for t in expanded))
 
 
-def _phrase_query(words: Sequence[str]) -> wq.Query | None:
+def _phrase_clause(words: Sequence[str]) -> Clause | None:
     """A quoted phrase: its words in a row in the title, tags or body."""
-    tokens = [t for t in map(stem, words) if t]
+    tokens = tuple(t for t in map(stem, words) if t)
     if not tokens:
         return None
-    if len(tokens) == 1:
-        return wq.Or(_stem_terms(tokens[0]))
-    return wq.Or(
-        [
-            wq.Phrase("title", tokens, boost=TITLE_BOOST),
-            wq.Phrase("tags", tokens, boost=TAGS_BOOST),
-            wq.Phrase("body", tokens, boost=BODY_BOOST),
-        ]
-    )
+    terms = tuple(term for token in tokens for term in _stem_terms(token))
+    return Clause(terms, tokens if len(tokens) > 1 else ())
 
 
 def _filters(query: Query) -> wq.Query:
@@ -222,33 +228,35 @@ def _filters(query: Query) -> wq.Query:
     return wq.And(clauses)
 
 
-def _excluded(parsed: ParsedQuery) -> wq.Query | None:
-    clauses: list[wq.Query] = []
+def _excluded(parsed: ParsedQuery) -> list[tuple[str, str]]:
+    """The (field, term) pairs whose documents a -word removes."""
+    terms: list[tuple[str, str]] = []
     for word in parsed.excluded:
         token = stem(word)
         if token:
-            clauses += [*_stem_terms(token), wq.Term("exact", folded(word))]
-    return wq.Or(clauses) if clauses else None
+            terms += [(name, token) for name, _boost in STEM_FIELDS]
+            terms.append(("exact", folded(word)))
+    return terms
 
 
-def compile_query(reader: Any, parsed: ParsedQuery, query: Query) -> Compiled | None:
-    """The Whoosh query for a parsed user query; None when nothing can match."""
-    out = Compiled(wq.NullQuery, wq.NullQuery)
-    required: list[wq.Query] = []
+def compile_query(
+    reader: Any, parsed: ParsedQuery, query: Query, expand: Expand = _expansions
+) -> Compiled | None:
+    """The clauses of a parsed user query; None when nothing can match."""
+    out = Compiled(wq.NullQuery)
     for i, word in enumerate(parsed.words):
         partial = parsed.partial is not None and i == len(parsed.words) - 1
-        required.append(_word_query(reader, word, partial, out) or wq.NullQuery)
+        if clause := _word_clause(reader, word, partial, out, expand):
+            out.clauses.append(clause)
     for phrase in parsed.phrases:
         out.stems.update(t for t in map(stem, phrase) if t)
-        required.append(_phrase_query(phrase) or wq.NullQuery)
-    required = [q for q in required if q is not wq.NullQuery]
-    if not required or not query.access:
+        if clause := _phrase_clause(phrase):
+            out.clauses.append(clause)
+    if not out.clauses or not query.access:
         return None
-    matching: wq.Query = wq.And(required)
-    excluded = _excluded(parsed)
-    if excluded is not None:
-        matching = wq.AndNot(matching, excluded)
-    out.query, out.filters = matching, _filters(query)
+    # Kinds are applied after counting them (the "kind" facet counts every kind).
+    out.excluded, out.filters = _excluded(parsed), _filters(replace(query, kinds=()))
+    out.kinds = tuple(query.kinds)
     full_words = parsed.words[:-1] if parsed.partial else parsed.words
     stems = tuple(t for w in full_words if not is_stop_word(w) and (t := stem(w)))
     out.phrase = phrase_pattern(stems) if len(stems) > 1 else None
@@ -270,7 +278,8 @@ def rerank(hits: list[tuple[dict[str, Any], float]], phrase: re.Pattern[str]) ->
     """Move up, among the first RERANK_WINDOW, the hits that hold the phrase."""
     window = hits[:RERANK_WINDOW]
     for i, (stored, score) in enumerate(window):
-        text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+        body = stored.get("body", "")[:RERANK_CHARS]
+        text = f"{stored.get('title', '')}\n{body}"
         if phrase.search(text.lower().translate(ACCENTS)):
             window[i] = (stored, score * PHRASE_FACTOR)
     window.sort(key=lambda hit: -hit[1])
@@ -278,32 +287,47 @@ def rerank(hits: list[tuple[dict[str, Any], float]], phrase: re.Pattern[str]) ->
 
 
 def compile_suggest(
-    reader: Any, text: str, access: Sequence[str], kinds: Sequence[str]
+    reader: Any,
+    text: str,
+    access: Sequence[str],
+    kinds: Sequence[str],
+    expand: Expand = _expansions,
 ) -> Compiled | None:
     """Titles matching every typed word, the last one as a prefix."""
     parsed = parse(text)
-    out = Compiled(wq.NullQuery, wq.NullQuery)
-    clauses: list[wq.Query] = []
+    out = Compiled(wq.NullQuery)
     for i, word in enumerate(parsed.words):
         token, exact = stem(word), folded(word)
         if token is None or not exact:
             continue
         partial = parsed.partial is not None and i == len(parsed.words) - 1
         long_enough = partial and len(exact) >= SUGGEST_PREFIX_MIN
-        expanded = _expansions(reader, "title_exact", exact, long_enough)
+        expanded = expand(reader, "title_exact", exact, long_enough)
         out.stems.add(token)
         out.exact.update([exact, *expanded])
-        terms = [wq.Term("title", token), wq.Term("title_exact", exact)]
-        terms += [wq.Term("title_exact", t, boost=EXPANSION_BOOST) for t in expanded]
-        clauses.append(wq.Or(terms))
-    if not clauses or not access:
+        terms = [("title", token, 1.0), ("title_exact", exact, 1.0)]
+        terms += [("title_exact", t, EXPANSION_BOOST) for t in expanded]
+        out.clauses.append(Clause(tuple(terms)))
+    if not out.clauses or not access:
         return None
-    out.query = wq.And(clauses)
     out.filters = _filters(Query("", kinds=kinds, access=access))
     return out
 
 
 # Snippets ------------------------------------------------------------------
+
+
+def marks_for(words: Iterable[str]) -> Compiled:
+    """What snippets mark for these query words (the PostgreSQL backend's too:
+    its `french` stems are Snowball's, as here)."""
+    out = Compiled(wq.NullQuery)
+    for word in words:
+        if not is_stop_word(word) and (exact := folded(word)):
+            out.exact.add(exact)
+            if token := stem(word):
+                out.stems.add(token)
+    return out
+
 
 _TOKEN = re.compile(r"\w+")
 
@@ -316,8 +340,34 @@ def _is_match(word: str, marks: Compiled) -> bool:
     return token is not None and token in marks.stems
 
 
+# Letters and the accented letters that fold to them: "e" -> "[eéèêë...]".
+_FOLDS_TO: dict[str, str] = {}
+for _code, _base in accent_map.items():
+    if len(_base) == 1 and _base.isalpha():
+        _FOLDS_TO[_base] = _FOLDS_TO.get(_base, _base) + chr(_code)
+LOCATOR_PREFIX = 4  # letters of each matched form a candidate word starts with
+
+
+@lru_cache(maxsize=1024)
+def _locator(forms: frozenset[str]) -> re.Pattern[str]:
+    """Finds the words starting like one of these folded forms, accents or not:
+    candidates for `_is_match`, without analysing every word of a long body."""
+    prefixes = sorted({form[:LOCATOR_PREFIX] for form in forms if form})
+    alternatives = [
+        "".join(
+            f"[{re.escape(_FOLDS_TO[c])}]" if c in _FOLDS_TO else re.escape(c)
+            for c in prefix
+        )
+        for prefix in prefixes
+    ]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*", re.IGNORECASE)
+
+
 def _first_match(text: str, marks: Compiled) -> int | None:
-    for token in _TOKEN.finditer(text):
+    forms = frozenset(marks.exact | marks.stems)
+    if not forms:
+        return None
+    for token in _locator(forms).finditer(text):
         if _is_match(token.group(), marks):
             return token.start()
     return None
@@ -363,109 +413,6 @@ def snippet(title: str, body: str, marks: Compiled) -> str:
     )
 
 
-# Facets and totals -----------------------------------------------------------
-
-
-class SegmentCache:
-    """Per-segment data, kept while segments live (a segment never changes)."""
-
-    def __init__(self, size: int = 512) -> None:
-        self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str], build: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = build()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-        return value
-
-
-def _segments(searcher: Searcher) -> list[tuple[Searcher, int, str]]:
-    """(searcher, first docnum, segment id) for each segment of the index."""
-    found = []
-    for sub, offset in searcher.leaf_searchers():
-        segment = getattr(sub.reader(), "segment", lambda: None)()
-        if segment is not None:  # an empty index has no segment
-            found.append((sub, offset, segment.segment_id()))
-    return found
-
-
-def _column(sub: Searcher, fieldname: str) -> list[tuple[str, ...]]:
-    """Every document's values in a facet field of one segment."""
-    reader = sub.reader()
-    values: list[list[str]] = [[] for _ in range(reader.doc_count_all())]
-    if fieldname in reader.indexed_field_names():
-        for btext in list(reader.lexicon(fieldname)):
-            value = btext.decode("utf-8")
-            for docnum in reader.postings(fieldname, btext).all_ids():
-                values[docnum].append(value)
-    return [tuple(v) for v in values]
-
-
-def allowed_in(cache: SegmentCache, sub: Searcher, segid: str, q: wq.Query) -> Any:
-    """The docnums of one segment that pass the filters."""
-    return cache.get((segid, repr(q)), lambda: frozenset(q.docs(sub)))
-
-
-def allowed(cache: SegmentCache, searcher: Searcher, q: wq.Query) -> set[int]:
-    """The docnums of the index that pass the filters (kept while its segments are
-    the same: building this set for every query costs milliseconds at 50k). It is
-    shared: read it, never change it (Whoosh's filter= only reads it)."""
-    segments = _segments(searcher)
-    whole = "+".join(f"{segid}@{offset}" for _, offset, segid in segments)
-
-    def build() -> set[int]:
-        docs: set[int] = set()
-        for sub, offset, segid in segments:
-            docs.update(offset + d for d in allowed_in(cache, sub, segid, q))
-        return docs
-
-    return cache.get((whole, repr(q)), build)
-
-
-def count_matches(
-    cache: SegmentCache, searcher: Searcher, compiled: Compiled, facets: Sequence[str]
-) -> tuple[int, dict[str, dict[str, int]], bool]:
-    """Matches and facet counts, exact up to COUNT_CAP matches, then estimated."""
-    counts: dict[str, dict[str, int]] = {name: {} for name in facets}
-    seen = 0
-    for sub, _, segid in _segments(searcher):
-        allow = allowed_in(cache, sub, segid, compiled.filters)
-        columns = [
-            cache.get((segid, field), bind(_column, sub, field))
-            for field in map(facet_field, facets)
-        ]
-        for docnum in compiled.query.docs(sub):
-            if docnum not in allow:
-                continue
-            if seen == COUNT_CAP:
-                return _estimated(searcher, compiled, seen, counts)
-            seen += 1
-            for bucket, column in zip(counts.values(), columns, strict=True):
-                for value in column[docnum]:
-                    bucket[value] = bucket.get(value, 0) + 1
-    return seen, counts, True
-
-
-def _estimated(
-    searcher: Searcher, compiled: Compiled, seen: int, counts: dict[str, dict[str, int]]
-) -> tuple[int, dict[str, dict[str, int]], bool]:
-    """Too many matches to count: scale the counts of the first ones."""
-    reader = searcher.reader()
-    bound = min(q.estimate_size(reader) for q in (compiled.query, compiled.filters))
-    total = max(seen, int(bound))
-    scale = total / seen
-    scaled = {n: {v: round(c * scale) for v, c in b.items()} for n, b in counts.items()}
-    return total, scaled, False
-
-
 # The index -----------------------------------------------------------------
 
 
@@ -494,7 +441,8 @@ class WhooshIndex:
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._closed = False
-        self._cache = SegmentCache()
+        self._cache = BoundedCache(EXPANSIONS_KEPT)  # word expansions
+        self._postings = BoundedCache(POSTINGS_BUDGET)
 
     # Searchers ------------------------------------------------------------
 
@@ -539,10 +487,20 @@ class WhooshIndex:
         if parsed.empty:
             return empty
         with self._searcher() as searcher:
-            compiled = compile_query(searcher.reader(), parsed, query)
+            expand = bind(self._expansions, segments(searcher))
+            compiled = compile_query(searcher.reader(), parsed, query, expand)
             if compiled is None:
                 return empty
             return self._page(searcher, compiled, query, page, per_page)
+
+    def _expansions(
+        self, parts: list, reader: Any, fieldname: str, word: str, partial: bool
+    ) -> list[str]:
+        """`_expansions`, kept while the index has the same segments."""
+        generation = "+".join(segid for _sub, _offset, segid in parts)
+        key = (generation, "expansions", fieldname, word, partial)
+        build = bind(_expansions, reader, fieldname, word, partial)
+        return self._cache.get(key, build, cost=lambda _found: 1)
 
     def _page(
         self,
@@ -554,25 +512,21 @@ class WhooshIndex:
     ) -> Page:
         wanted = page * per_page
         extra = RERANK_WINDOW if compiled.phrase else 0
-        allow = allowed(self._cache, searcher, compiled.filters)
-        if not allow:  # Whoosh reads an empty filter as "no filter"
-            return Page([], 0, page, per_page, {name: {} for name in query.facets})
-        results = searcher.search(
-            compiled.query, limit=max(wanted, extra), filter=allow
+        best, total, facets = Matching(self._postings, searcher).run(
+            compiled.clauses,
+            compiled.excluded,
+            compiled.filters,
+            compiled.kinds,
+            max(wanted, extra),
+            query.facets,
+            facet_field,
         )
-        found = [(h.fields(), h.score) for h in results]
+        found = [(searcher.stored_fields(docnum), score) for score, docnum in best]
         if compiled.phrase:
             rerank(found, compiled.phrase)
         start = (page - 1) * per_page
         hits = [self._hit(f, score, compiled) for f, score in found[start:wanted]]
-        # Whoosh's own count (len, has_exact_length) misses the matches it pruned
-        # as unable to reach the top; below the limit nothing was pruned.
-        if not query.facets and len(found) < max(wanted, extra):
-            return Page(hits, len(found), page, per_page, {})
-        total, facets, exact = count_matches(
-            self._cache, searcher, compiled, query.facets
-        )
-        return Page(hits, total, page, per_page, facets, exact)
+        return Page(hits, total, page, per_page, facets)
 
     @staticmethod
     def _hit(stored: dict[str, Any], score: float, marks: Compiled) -> Hit:
@@ -590,14 +544,17 @@ class WhooshIndex:
     ) -> list[Hit]:
         """Titles for as-you-type suggestions; the last word may be incomplete."""
         with self._searcher() as searcher:
-            compiled = compile_suggest(searcher.reader(), prefix, access, kinds)
+            expand = bind(self._expansions, segments(searcher))
+            compiled = compile_suggest(searcher.reader(), prefix, access, kinds, expand)
             if compiled is None or limit < 1:
                 return []
-            allow = allowed(self._cache, searcher, compiled.filters)
-            if not allow:  # Whoosh reads an empty filter as "no filter"
-                return []
-            results = searcher.search(compiled.query, limit=limit, filter=allow)
-            return [self._suggestion(h.fields(), h.score, compiled) for h in results]
+            best, _total, _facets = Matching(self._postings, searcher).run(
+                compiled.clauses, [], compiled.filters, (), limit, (), facet_field
+            )
+            return [
+                self._suggestion(searcher.stored_fields(docnum), score, compiled)
+                for score, docnum in best
+            ]
 
     @staticmethod
     def _suggestion(stored: dict[str, Any], score: float, marks: Compiled) -> Hit:
@@ -613,11 +570,17 @@ class WhooshIndex:
     # Writes ---------------------------------------------------------------
 
     @contextmanager
-    def _writer(self) -> Iterator[IndexWriter]:
-        """The only writer: this process's lock, then Whoosh's (waiting for it)."""
+    def _writer(self, **options: Any) -> Iterator[IndexWriter]:
+        """The only writer: this process's lock, then Whoosh's (waiting for it).
+
+        Segments are written as separate files, not one compound file: Whoosh
+        reads a compound file through BytesIO, a copy of the whole index in memory.
+        """
         with self._write_lock:
             try:
-                writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05)
+                writer = self._ix.writer(
+                    timeout=WRITE_TIMEOUT, delay=0.05, compound=False, **options
+                )
             except whoosh_index.LockError as error:
                 raise SearchError("search index locked by another writer") from error
             try:
@@ -639,6 +602,19 @@ class WhooshIndex:
             for doc in latest.values():
                 writer.add_document(**document_fields(doc))
             writer.commit()
+
+    def replace_all(self, docs: Iterable[Document]) -> int:
+        """Replace every document with these, with one writer and one commit:
+        searches see the old index until the new one is complete. A key given
+        twice keeps its first document. Returns how many documents were written."""
+        keys: set[str] = set()
+        with self._writer(limitmb=BULK_LIMIT_MB) as writer:
+            for doc in docs:
+                if doc.key not in keys:
+                    keys.add(doc.key)
+                    writer.add_document(**document_fields(doc))
+            writer.commit(mergetype=CLEAR)
+        return len(keys)
 
     def remove(self, kind: str, ids: Iterable[int]) -> None:
         """Forget documents; unknown ids are ignored."""

@@ -113,6 +113,10 @@ SEARCH_RESULTS = _object(
             "minimum": 0,
             "description": "Matches over all pages (may be an estimate).",
         },
+        "exact": {
+            "type": "boolean",
+            "description": "False when `total` is an estimate (say « environ »).",
+        },
         "results": _array(_ref("SearchHit")),
         "facets": {
             "type": "object",

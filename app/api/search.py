@@ -31,10 +31,12 @@ def suggestion_json(hit: Hit) -> dict:
 
 
 def results_json(text: str, found: Page) -> dict:
-    """A page of results in DESIGN's shape: query, total, results, facets."""
+    """A page of results in DESIGN's shape: query, total, results, facets (and
+    exact, False when the total is an estimate)."""
     return {
         "query": text,
         "total": found.total,
+        "exact": found.exact,  # False: `total` is an estimate
         "results": [hit_json(hit) for hit in found.hits],
         "facets": found.facets,
     }

@@ -38,16 +38,15 @@ class DatabaseSearch:
 
     def search(self, query: Query) -> Page:
         words = list(parse(query.text).words)
-        hits: list[Hit] = []
+        found: list[Hit] = []
         if words:
-            kinds = query.kinds or ("member", "defi")
-            for kind, model in (("member", Member), ("defi", Defi)):
-                if kind in kinds:
-                    hits += [_hit(obj) for obj in _matches(model, words)]
-        start = (query.page - 1) * query.per_page
+            for model in (Member, Defi):
+                found += [_hit(obj) for obj in _matches(model, words)]
         counts: dict[str, int] = {}
-        for hit in hits:
+        for hit in found:  # every kind, as the type tabs show them
             counts[hit.kind] = counts.get(hit.kind, 0) + 1
+        hits = [hit for hit in found if not query.kinds or hit.kind in query.kinds]
+        start = (query.page - 1) * query.per_page
         return Page(
             hits[start : start + query.per_page],
             len(hits),

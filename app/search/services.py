@@ -1,6 +1,7 @@
 """Search for members: one box over everything, and "who knows X"."""
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from app.extensions import db
 from app.members.models import Member
 from app.resources.models import Resource
 from app.text import fold
-from search_index import PUBLIC, Hit, Page, Query, SearchIndex
+from search_index import PUBLIC, Document, Hit, Page, Query, SearchIndex
 from search_index.query import parse
 
 SEARCH_KINDS = ("member", "defi", "resource", "message")
@@ -112,15 +113,8 @@ def search(
     )
     if parse(text).empty:
         return Page([], 0, page, per_page, {name: {} for name in FACETS})
-    result = index().search(query)
-    if kind:  # the type tabs count every type, not just the one shown
-        every_kind = index().search(
-            replace(query, kinds=(), page=1, per_page=1, facets=("kind",))
-        )
-        result = replace(
-            result, facets={**result.facets, "kind": every_kind.facets["kind"]}
-        )
-    return result
+    # One search: its "kind" facet counts every type, for the type tabs.
+    return index().search(query)
 
 
 def suggest(viewer: Member, text: str, limit: int = 8) -> list[Hit]:
@@ -163,7 +157,7 @@ def who_knows(viewer: Member, topic: str, limit: int = 20) -> list[PersonMatch]:
     access = access_keys(viewer)
 
     def hits(kind: str, count: int) -> list[Hit]:
-        query = Query(topic, kinds=(kind,), access=access, per_page=count)
+        query = Query(topic, kinds=(kind,), access=access, per_page=count, facets=())
         return index().search(query).hits
 
     defis = hits("defi", 30)
@@ -236,21 +230,24 @@ def _explain(
 
 def rebuild(progress=None) -> int:
     """Rebuild the whole index from the database; returns how many documents."""
-    from app.search.sync import apply
     from search_index import open_index
 
     state = current_app.extensions["search"]
     target = open_index(state.url) if state.fallback else state.index
-    target.clear()
-    done = 0
+    done = target.replace_all(_every_document(progress))
+    target.compact()  # e.g. one Whoosh segment, fresh PostgreSQL statistics
+    state.index, state.fallback = target, False
+    return done
+
+
+def _every_document(progress=None) -> Iterator[Document]:
+    """Every indexed object as a document, read from the database 200 at a time."""
+    from app.search.sync import documents
+
     for kind, model in INDEXED:
         ids = list(db.session.scalars(select(model.id).order_by(model.id)))
         for start in range(0, len(ids), 200):
             batch = set(ids[start : start + 200])
-            apply(db.session, target, kind, batch)
-            done += len(batch)
+            yield from documents(db.session, kind, batch)[0]
             if progress:
                 progress(len(batch))
-    target.compact()  # e.g. one Whoosh segment instead of one per batch
-    state.index, state.fallback = target, False
-    return done

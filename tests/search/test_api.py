@@ -34,7 +34,8 @@ def test_member_with_a_skill_is_found_with_the_documented_shape(api):
     response = api.get("/api/v1/search?q=nlp")
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"query", "total", "results", "facets"}
+    assert set(body) == {"query", "total", "exact", "results", "facets"}
+    assert body["exact"] is True
     assert body["query"] == "nlp" and body["total"] == 1
     [result] = body["results"]
     assert set(result) == {"type", "id", "title", "url", "snippet", "score"}

@@ -344,3 +344,28 @@ def test_compacting_after_a_rebuild_keeps_every_document(corpus):
     corpus.compact()
     assert keys(find(corpus, "orgues")) == ["resource:3"]
     assert corpus.count() == 4
+
+
+def test_replace_all_swaps_every_document_for_the_new_ones(corpus):
+    written = corpus.replace_all(
+        [doc("resource:7", "Carte des orgues"), doc("resource:7", "Doublon ignoré")]
+        + [doc("member:8", "Camille Orgue", "Facteur d'orgues à Lyon.")]
+    )
+    assert written == 2 and corpus.count() == 2
+    assert sorted(keys(find(corpus, "orgues"))) == ["member:8", "resource:7"]
+    assert keys(find(corpus, "justice")) == [] and keys(find(corpus, "doublon")) == []
+    assert [h.title for h in corpus.suggest("carte d")] == ["Carte des orgues"]
+
+
+def test_the_kind_facet_counts_every_kind_when_kinds_restrict(index):
+    index.add(
+        [
+            doc("defi:1", "Cartes des orgues"),
+            doc("resource:2", "Carte des orgues"),
+            doc("member:3", "Camille", "Je répare les orgues."),
+            doc("member:4", "Dominique", "Organiste, je joue des orgues."),
+        ]
+    )
+    found = find(index, "orgues", kinds=("member",), facets=("kind",))
+    assert sorted(keys(found)) == ["member:3", "member:4"] and found.total == 2
+    assert found.facets["kind"] == {"defi": 1, "resource": 1, "member": 2}

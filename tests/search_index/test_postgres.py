@@ -165,7 +165,7 @@ def test_snippets_are_escaped_and_marked(pg: PostgresIndex) -> None:
     )
     (hit,) = pg.search(Query("defi")).hits
     assert "&amp;" in hit.snippet and "<img" not in hit.snippet
-    assert "<mark>défi</mark>" in hit.snippet and "\ue000" not in hit.snippet
+    assert "<mark>défi</mark>" in hit.snippet  # marked in Python: no marker chars
 
 
 def test_search_statements_have_a_timeout(pg: PostgresIndex) -> None:
