@@ -42,7 +42,7 @@ DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LOGIN_LIMIT = 6
-SEARCH_TABLE = "e2e_search_documents"
+SEARCH_TABLE = "search_documents_e2e"  # the migrations leave search_documents* alone
 
 
 def _missing() -> list[str]:
@@ -137,12 +137,11 @@ def search_index():
     index.close()
 
 
-def app_env(search_url: str, port: int) -> dict[str, str]:
-    """The production settings of one process (deploy/eiglink.env.example)."""
+def app_env(search_url: str) -> dict[str, str]:
+    """The production settings both processes share (deploy/eiglink.env.example)."""
     run = uuid.uuid4().hex[:8]  # nothing shared with other runs on this Redis
     return {
         "EIG_ENV": "production",
-        "EIG_BIND": f"127.0.0.1:{port}",
         "EIG_THREADS": "20",
         "SECRET_KEY": "the-same-secret-on-every-host",
         "DATABASE_URL": DATABASE_URL,
@@ -161,7 +160,7 @@ def app_env(search_url: str, port: int) -> dict[str, str]:
 def app_processes(search_url: str, logs: Path) -> Iterator[list[str]]:
     """Two gunicorn processes (deploy/gunicorn.conf.py); yields host:port of each."""
     ports = [free_port(), free_port()]
-    env = app_env(search_url, 0)
+    env = app_env(search_url)
     envs = [{**env, "EIG_BIND": f"127.0.0.1:{port}"} for port in ports]
     command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
     command.append("wsgi:app")

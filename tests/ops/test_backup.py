@@ -32,7 +32,7 @@ def search_backend(request, app):
         if url is None:
             pytest.skip(f"PostgreSQL search not tested: {reason}")
         state = app.extensions["search"]
-        state.index = open_index(f"{url}?table=backup_test_documents")
+        state.index = open_index(f"{url}?table=search_documents_backup_test")
         state.index.clear()
         yield request.param
         state.index.clear()
