@@ -1,5 +1,6 @@
-"""Back up and restore the database: SQLite's online backup, or pg_dump/pg_restore.
+"""Back up and restore the database and the uploaded files, as one tar archive.
 
+The database part comes from SQLite's online backup or pg_dump (pg_restore back).
 The search index is derived data: a restore rebuilds it from the restored rows.
 """
 
@@ -7,6 +8,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,31 +18,99 @@ from sqlalchemy.engine import URL
 
 from app.errors import Invalid
 from app.extensions import db
+from app.resources import uploads
 
 # A restore that waits for a lock held by a running app gives up instead of hanging.
 PG_LOCK_TIMEOUT = "-c lock_timeout=30s"
 REQUIRED_TABLE = "members"
 
 
+DATABASE_MEMBER = "database"
+UPLOADS_PREFIX = "uploads/"
+
+
 def backup(target: Path) -> None:
-    """Write a consistent copy of the whole database to `target`, while it serves."""
+    """Write a consistent copy of the database and the uploads to `target`,
+    while the app serves."""
     partial = target.with_name(target.name + ".part")
-    if _backend() == "sqlite":
-        _sqlite_backup(partial)
-    else:
-        _pg(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}"])
+    with tempfile.TemporaryDirectory() as work:
+        dump = Path(work) / DATABASE_MEMBER
+        _dump_database(dump)
+        with tarfile.open(partial, "w") as archive:
+            archive.add(dump, arcname=DATABASE_MEMBER)
+            for path in sorted(uploads.folder().iterdir()):
+                if path.is_file() and not path.name.endswith(".part"):
+                    archive.add(path, arcname=UPLOADS_PREFIX + path.name)
     partial.replace(target)  # a backup file is complete or absent
 
 
+def _dump_database(dump: Path) -> None:
+    if _backend() == "sqlite":
+        _sqlite_backup(dump)
+    else:
+        _pg(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}"])
+
+
 def restore(source: Path) -> int:
-    """Replace every table with the backup's, then rebuild the search index.
-
-    Returns how many documents the index holds again.
-    """
-    from app.search.services import rebuild
-
+    """Replace every table and uploaded file with the backup's, then rebuild the
+    search index. Returns how many documents the index holds again."""
     if not source.is_file():
         raise Invalid(f"Fichier introuvable : {source}")
+    with tempfile.TemporaryDirectory() as work:
+        dump, files = _unpack(source, Path(work))
+        _restore_database(dump)
+        _replace_uploads(files)
+    from app.search.services import rebuild
+
+    return rebuild()
+
+
+def _unpack(source: Path, work: Path) -> tuple[Path, list[Path]]:
+    """The archive's database and files, checked: regular files with plain names."""
+    (work / "uploads").mkdir()
+    try:
+        with tarfile.open(source) as archive:
+            members = archive.getmembers()
+            names = {m.name for m in members}
+            if DATABASE_MEMBER not in names or not all(map(_safe, members)):
+                raise Invalid("Ce fichier n'est pas une sauvegarde d'EIG Link.")
+            for member in members:
+                with archive.extractfile(member) as data:
+                    (work / member.name).write_bytes(data.read())
+    except tarfile.TarError:
+        raise Invalid("Ce fichier n'est pas une sauvegarde d'EIG Link.") from None
+    return work / DATABASE_MEMBER, sorted((work / "uploads").iterdir())
+
+
+def _safe(member: tarfile.TarInfo) -> bool:
+    if not member.isfile():
+        return False
+    if member.name == DATABASE_MEMBER:
+        return True
+    key = member.name.removeprefix(UPLOADS_PREFIX)
+    return member.name.startswith(UPLOADS_PREFIX) and _is_key(key)
+
+
+def _is_key(key: str) -> bool:
+    try:
+        uploads.path_of(key)
+    except ValueError:
+        return False
+    return True
+
+
+def _replace_uploads(files: list[Path]) -> None:
+    """The uploads folder holds exactly the backup's files afterwards."""
+    folder = uploads.folder()
+    keep = {path.name for path in files}
+    for path in files:
+        shutil.copyfile(path, folder / path.name)
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in keep:
+            path.unlink()
+
+
+def _restore_database(source: Path) -> None:
     db.session.remove()
     if _backend() == "sqlite":
         _sqlite_restore(source)
@@ -57,7 +128,6 @@ def restore(source: Path) -> int:
             ]
         )
     db.session.remove()
-    return rebuild()
 
 
 def _backend() -> str:

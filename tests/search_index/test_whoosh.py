@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from search_index import Document, Query, SearchError, open_index
-from search_index import whoosh_backend as backend
 
 BATCHES, PER_BATCH = 15, 10  # 150 documents per process
 
