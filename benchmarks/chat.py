@@ -140,6 +140,18 @@ def server_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def settle(pid: int, seconds: float = 30) -> None:
+    """Wait until the server idles (under 5 % of a core for half a second)."""
+    deadline = time.monotonic() + seconds
+    before = server_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = server_cpu(pid)
+        if now - before < 0.025:
+            return
+        before = now
+
+
 @contextmanager
 def profiled(pid: int, output: Path | None):
     """py-spy samples the server while the block runs (when `output` is given)."""
@@ -438,7 +450,7 @@ def measure(url: str, pid: int, args, login: bool, profile: Path | None) -> dict
     """Both phases against one server, with CPU time of clients and server."""
     clients = Clients(url, args, login)
     try:
-        time.sleep(2)  # let presence events of the last connections settle
+        settle(pid)  # presence events of the last connections, and their catch-up
         cpu_server, cpu_clients = server_cpu(pid), clients.cpu()
         wall = time.monotonic()
         with profiled(pid, profile):
