@@ -458,8 +458,11 @@ def measure(url: str, pid: int, args, login: bool, profile: Path | None) -> dict
             burst = throughput_phase(clients, args.burst, args.burst_messages)
         wall = time.monotonic() - wall
         result["cpu_client"] = (clients.cpu() - cpu_clients) / wall
-        result["cpu_server"] = (server_cpu(pid) - cpu_server) / wall
+        cpu_server = server_cpu(pid) - cpu_server
+        result["cpu_server"] = cpu_server / wall
         result |= burst
+        messages = result["sent"] + burst["burst_sent"]
+        result["ms_per_message"] = 1000 * cpu_server / messages
     finally:
         clients.close()
     result["clients"] = clients.connected
@@ -489,7 +492,7 @@ def report(rows: dict[str, dict]) -> bool:
     header = (
         f"{'server':<13}{'clients':>8}{'sent':>6}{'deliv %':>9}{'p50 ms':>8}"
         f"{'p99 ms':>8}{'ack p99':>8}{'msg/s':>8}{'ratio':>7}{'cpu cli/srv':>13}"
-        "  budget"
+        f"{'srv ms/msg':>11}  budget"
     )
     print(header)
     print("-" * (len(header) + 30))
@@ -501,7 +504,8 @@ def report(rows: dict[str, dict]) -> bool:
             f"{label:<13}{row['clients']:>8}{row['sent']:>6}"
             f"{row['delivered'] * 100:>9.2f}{row['p50']:>8.1f}{row['p99']:>8.1f}"
             f"{row['ack_p99']:>8.1f}"
-            f"{row['throughput']:>8.1f}{ratio:>6.2f}×{cpu:>13}  "
+            f"{row['throughput']:>8.1f}{ratio:>6.2f}×{cpu:>13}"
+            f"{row['ms_per_message']:>11.1f}  "
             f"{verdict(row, against)}"
         )
     return "app" in rows and verdict(rows["app"], bare) == "PASS"
