@@ -250,7 +250,10 @@ class Sockets:
         sent: dict[str, float] = {}
         acked: dict[str, float] = {}
 
+        answered = set()
+
         def on_ack(tag: str, ack=None, *_):
+            answered.add(tag)
             if isinstance(ack, dict) and ack.get("ok"):
                 acked[tag] = time.monotonic()
 
@@ -264,7 +267,7 @@ class Sockets:
             callback = functools.partial(on_ack, tag)
             await client.emit("send_message", payload(tag), callback=callback)
         deadline = time.monotonic() + 30
-        while len(acked) < len(sent) and time.monotonic() < deadline:
+        while len(answered) < len(sent) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)  # the late acks count in ack p99 too
         return {"sent": sent, "acked": acked}
 
