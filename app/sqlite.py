@@ -49,10 +49,26 @@ def _queue_writers(conn: Connection, _cursor, statement: str, *_args) -> None:
             log.warning("SQLite writer lock not obtained; writing anyway")
 
 
-def _transaction_ended(conn: Connection) -> None:
-    if conn.info.pop("writing", False):
-        _writer.release()
+def _released_after(end_transaction):
+    """The dialect's commit or rollback, then the lock released: the "commit"
+    event comes before the driver's commit, and a writer let in then would find
+    SQLite still locked and poll, holding the lock while it sleeps."""
+
+    def wrapper(dbapi_connection) -> None:
+        try:
+            end_transaction(dbapi_connection)
+        finally:
+            info = getattr(dbapi_connection, "info", None)  # the pool's proxy
+            if info is not None and info.pop("writing", False):
+                _writer.release()
+
+    return wrapper
 
 
-event.listen(Engine, "commit", _transaction_ended)
-event.listen(Engine, "rollback", _transaction_ended)
+@event.listens_for(Engine, "engine_connect")
+def _release_at_transaction_end(conn: Connection) -> None:
+    dialect = conn.dialect
+    if dialect.name == "sqlite" and not getattr(dialect, "_writer_lock", False):
+        dialect.do_commit = _released_after(dialect.do_commit)
+        dialect.do_rollback = _released_after(dialect.do_rollback)  # pool resets too
+        dialect._writer_lock = True
