@@ -138,6 +138,7 @@ def _init_realtime(app: Flask) -> None:
     from app import realtime
 
     realtime.install()
+    realtime.use_socket_sessions(app)
     if not app.config.get("SOCKETIO_MESSAGE_QUEUE"):
         with app.app_context():
             realtime.forget_stale_sockets()

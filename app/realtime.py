@@ -8,6 +8,8 @@ it was given at connect time, so a logout alone would not reach it.
 
 import logging
 
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import delete, event, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -115,6 +117,21 @@ def _close_after_commit(session) -> None:
 
 def _forget_on_rollback(session, _previous_transaction) -> None:
     session.info.pop("sockets_to_close", None)
+
+
+class SocketSessionInterface(SecureCookieSessionInterface):
+    """Cookie sessions, except that a socket's events reuse the copy that
+    Flask-SocketIO keeps for that socket (it replaces the session of each event
+    with it anyway) instead of verifying and decoding the cookie every time."""
+
+    def open_session(self, app, request):
+        saved = request.environ.get("saved_session")  # set at the first event
+        return saved if saved is not None else super().open_session(app, request)
+
+
+def use_socket_sessions(app: Flask) -> None:
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = SocketSessionInterface()
 
 
 def install() -> None:

@@ -6,6 +6,11 @@ writes, SQLite makes the others poll with sleeps of up to 100 ms: under a burst
 of messages that adds seconds. So writers of this process queue on a lock of
 their own, which wakes the next one as soon as a transaction ends; SQLite's busy
 timeout still arbitrates between processes.
+
+With WAL, `synchronous=NORMAL` syncs the disk at checkpoints rather than at every
+commit, so a writer holds the lock for microseconds, not for an fsync. A crash of
+the app loses nothing committed; a power cut or an OS crash may lose the last
+commits, never the database's consistency (SQLite's documented trade-off).
 """
 
 import logging
@@ -27,6 +32,7 @@ def _pragmas(dbapi_connection, _record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
@@ -43,10 +49,26 @@ def _queue_writers(conn: Connection, _cursor, statement: str, *_args) -> None:
             log.warning("SQLite writer lock not obtained; writing anyway")
 
 
-def _transaction_ended(conn: Connection) -> None:
-    if conn.info.pop("writing", False):
-        _writer.release()
+def _released_after(end_transaction):
+    """The dialect's commit or rollback, then the lock released: the "commit"
+    event comes before the driver's commit, and a writer let in then would find
+    SQLite still locked and poll, holding the lock while it sleeps."""
+
+    def wrapper(dbapi_connection) -> None:
+        try:
+            end_transaction(dbapi_connection)
+        finally:
+            info = getattr(dbapi_connection, "info", None)  # the pool's proxy
+            if info is not None and info.pop("writing", False):
+                _writer.release()
+
+    return wrapper
 
 
-event.listen(Engine, "commit", _transaction_ended)
-event.listen(Engine, "rollback", _transaction_ended)
+@event.listens_for(Engine, "engine_connect")
+def _release_at_transaction_end(conn: Connection) -> None:
+    dialect = conn.dialect
+    if dialect.name == "sqlite" and not getattr(dialect, "_writer_lock", False):
+        dialect.do_commit = _released_after(dialect.do_commit)
+        dialect.do_rollback = _released_after(dialect.do_rollback)  # pool resets too
+        dialect._writer_lock = True

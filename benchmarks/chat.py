@@ -1,45 +1,49 @@
-"""Chat budget: 200 sockets in one channel, against a bare Flask-SocketIO server.
+"""Chat budget: 200 sockets in one channel, against a bare python-socketio server.
 
-Measures, for the real app (`python wsgi.py`, one process, SQLite, no message queue)
-and for a bare Flask-SocketIO broadcast server started in the same run:
+Measures, for a bare python-socketio broadcast server and for the real app
+(`python wsgi.py`, one process, no message queue), started one after the other in
+the same run, both served by Werkzeug's threaded server with simple-websocket:
 - at a fixed rate (50 messages/s): the share of (message, socket) pairs delivered
   and the p50/p99 send→receive latency over all of them;
 - sustained throughput: senders waiting for each ack, in parallel, as fast as they
-  can; messages delivered to every socket per second.
+  can (bounded); messages delivered to every socket per second.
+
+The clients are spread over several processes (asyncio python-socketio clients), so
+that receiving 10,000 events a second is not the bottleneck; times come from
+`time.monotonic()`, one clock for every process on Linux.
 
 Run from the repository root:  .venv/bin/python benchmarks/chat.py [--quick]
 """
 
 import argparse
+import asyncio
+import functools
 import itertools
 import logging
+import multiprocessing
 import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import requests  # noqa: E402
-
-from tests.channels.live import (  # noqa: E402
-    logged_in,
-    server_process,
-    socket_client,
-)
+from tests.channels.live import logged_in, server_process  # noqa: E402
 
 PASSWORD = "Un-mot-de-passe-de-bench-42"
 CHANNEL = "bench"  # the channel's slug (create_channel slugifies its name)
 P99_BUDGET_MS = 100.0  # DESIGN.md: p99 send→receive ≤ 100 ms at 50 messages/s
 THROUGHPUT_RATIO = 0.5  # DESIGN.md: throughput within 2× of the bare server
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+REPLY_SECONDS = 120  # a client process that does not answer by then has failed
 
 
 def free_port() -> int:
@@ -49,6 +53,9 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# The database and the servers ------------------------------------------------
 
 
 def prepare_database(path: Path, members: int, url: str | None = None) -> str:
@@ -100,46 +107,69 @@ def app_env(database_url: str) -> dict[str, str]:
     }
 
 
+def run_bare_server(port: int) -> None:
+    """The baseline: python-socketio in threading mode, one broadcast handler,
+    served like `wsgi.py` (Werkzeug's threaded server, simple-websocket)."""
+    import socketio
+    from werkzeug.serving import run_simple
+
+    sio = socketio.Server(async_mode="threading")
+    ids = itertools.count(1)
+
+    @sio.on("join_channel")
+    def on_join(sid, data):
+        sio.enter_room(sid, data["channel"])
+        return {"ok": True}
+
+    @sio.on("send_message")
+    def on_send(sid, data):
+        message = {**data, "id": next(ids)}
+        sio.emit("message_posted", message, to=data["channel"])
+        return {"ok": True, "id": message["id"]}
+
+    def ready(_environ, start_response):  # what server_process polls
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    run_simple("127.0.0.1", port, socketio.WSGIApp(sio, ready), threaded=True)
+
+
 def server_cpu(pid: int) -> float:
     """CPU seconds (user + system) used so far by a process, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-class Socket:
-    """One member's connected socket and the messages it received."""
-
-    def __init__(self, url: str, n: int, login: bool):
-        http = logged_in(url, f"m{n}", PASSWORD) if login else requests.Session()
-        self.client = socket_client(url, http)
-        self.received: list[tuple[str, float]] = []
-        self.client.on("message_posted", self._on_posted)
-        ack = self.client.call("join_channel", {"channel": CHANNEL}, timeout=30)
-        assert ack and ack.get("ok"), ack
-
-    def _on_posted(self, message: dict) -> None:
-        self.received.append((message.get("client_id"), time.perf_counter()))
-
-    def close(self) -> None:
-        """Disconnect, never raising."""
-        with suppress(Exception):  # a socket the server already closed
-            self.client.disconnect()
+def settle(pid: int, seconds: float = 30) -> None:
+    """Wait until the server idles (under 5 % of a core for half a second)."""
+    deadline = time.monotonic() + seconds
+    before = server_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = server_cpu(pid)
+        if now - before < 0.025:
+            return
+        before = now
 
 
-def connect_all(url: str, clients: int, login: bool) -> list[Socket]:
-    """Log `clients` members in and connect their sockets, 16 at a time."""
-    with ThreadPoolExecutor(16) as pool:
-        return list(pool.map(lambda n: Socket(url, n, login), range(clients)))
+@contextmanager
+def profiled(pid: int, output: Path | None):
+    """py-spy samples the server while the block runs (when `output` is given)."""
+    if output is None:
+        yield
+        return
+    spy = Path(sys.executable).with_name("py-spy")  # pip install py-spy
+    command = [str(spy), "record", "--pid", str(pid), "--format", "raw"]
+    spy = subprocess.Popen([*command, "--rate", "100", "-o", str(output)])
+    try:
+        time.sleep(1)  # py-spy attaches
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=30)
 
 
-def close_all(sockets: list[Socket]) -> None:
-    """Disconnect every socket in parallel, waiting 20 s at most."""
-    threads = [threading.Thread(target=s.close, daemon=True) for s in sockets]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + 20
-    for thread in threads:
-        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+# The client processes ----------------------------------------------------------
 
 
 def payload(tag: str) -> dict:
@@ -147,56 +177,228 @@ def payload(tag: str) -> dict:
     return {"channel": CHANNEL, "body": f"Message de bench {tag}", "client_id": tag}
 
 
-def send_at_rate(senders, rate: float, seconds: float, sent: dict, acked: dict):
-    """Emit at `rate` messages/s in total for `seconds`, senders in turn."""
+class Sockets:
+    """The sockets of one client process and what each received, by client_id."""
 
-    def on_ack(tag: str):
-        return lambda *_: acked.setdefault(tag, time.perf_counter())
+    def __init__(self, url: str, numbers: list[int], login: bool):
+        self.url, self.numbers, self.login = url, numbers, login
+        self.clients = []
+        self.received: list[dict[str, float]] = []
+        self.duplicates = 0
 
-    start = time.perf_counter()
-    for k in range(int(rate * seconds)):
-        delay = start + k / rate - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        tag = f"r-{k}"
-        sent[tag] = time.perf_counter()
-        senders[k % len(senders)].client.emit(
-            "send_message", payload(tag), callback=on_ack(tag)
-        )
+    async def connect(self) -> None:
+        """Log each member in (the real form), open its websocket, join the channel."""
+        gate = asyncio.Semaphore(8)
+        await asyncio.gather(*(self._connect(n, gate) for n in self.numbers))
+
+    async def _connect(self, n: int, gate: asyncio.Semaphore) -> None:
+        import socketio
+
+        async with gate:
+            cookie = await asyncio.to_thread(self._cookie, n)
+            client = socketio.AsyncClient(reconnection=False)
+            got: dict[str, float] = {}
+            client.on("message_posted", functools.partial(self._on_posted, got))
+            await client.connect(
+                self.url,
+                headers={"Cookie": cookie},
+                transports=["websocket"],
+                wait_timeout=30,
+            )
+            ack = await client.call("join_channel", {"channel": CHANNEL}, timeout=30)
+            assert ack and ack.get("ok"), ack
+            self.clients.append(client)
+            self.received.append(got)
+
+    def _cookie(self, n: int) -> str:
+        if not self.login:
+            return ""
+        http = logged_in(self.url, f"m{n}", PASSWORD)
+        return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+
+    def _on_posted(self, got: dict[str, float], message: dict) -> None:
+        at = time.monotonic()
+        tag = message.get("client_id")
+        if tag in got:
+            self.duplicates += 1
+        else:
+            got[tag] = at
+
+    def clear(self) -> None:
+        for got in self.received:
+            got.clear()
+        self.duplicates = 0
+
+    async def wait(self, expected: int, seconds: float) -> None:
+        """Until every socket holds `expected` messages, `seconds` at most."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if all(len(got) >= expected for got in self.received):
+                return
+            await asyncio.sleep(0.05)
+
+    def collect(self) -> dict:
+        """Receive times of each message, one per socket that got it."""
+        seen: dict[str, list[float]] = {}
+        for got in self.received:
+            for tag, at in got.items():
+                seen.setdefault(tag, []).append(at)
+        return {"arrivals": seen, "duplicates": self.duplicates}
+
+    async def send_at_rate(self, rate: float, seconds: float, start: float) -> dict:
+        """Emit at `rate` messages/s in total from `start`, the sockets in turn."""
+        sent: dict[str, float] = {}
+        acked: dict[str, float] = {}
+
+        answered = set()
+
+        def on_ack(tag: str, ack=None, *_):
+            answered.add(tag)
+            if isinstance(ack, dict) and ack.get("ok"):
+                acked[tag] = time.monotonic()
+
+        for k in range(int(rate * seconds)):
+            delay = start + k / rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tag = f"r-{k}"
+            sent[tag] = time.monotonic()
+            client = self.clients[k % len(self.clients)]
+            callback = functools.partial(on_ack, tag)
+            await client.emit("send_message", payload(tag), callback=callback)
+        deadline = time.monotonic() + 30
+        while len(answered) < len(sent) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)  # the late acks count in ack p99 too
+        return {"sent": sent, "acked": acked}
+
+    async def send_flat_out(self, seconds: float, limit: int) -> dict:
+        """Each socket sends, waits for the ack, sends again: until the deadline
+        or `limit` messages in all."""
+        sent: dict[str, float] = {}
+        until = time.monotonic() + seconds
+
+        async def sender(index: int, client) -> None:
+            for k in itertools.count():
+                if time.monotonic() >= until or len(sent) >= limit:
+                    return
+                tag = f"t-{index}-{k}"
+                sent[tag] = time.monotonic()
+                with suppress(Exception):  # a timeout: counted as not delivered
+                    ack = await client.call("send_message", payload(tag), timeout=10)
+                    if ack and ack.get("ok"):
+                        continue
+                return
+
+        await asyncio.gather(*(sender(i, c) for i, c in enumerate(self.clients)))
+        return {"sent": sent}
+
+    async def close(self) -> None:
+        async def close(client):
+            with suppress(Exception):  # a socket the server already closed
+                await asyncio.wait_for(client.disconnect(), 10)
+
+        await asyncio.gather(*(close(c) for c in self.clients))
 
 
-def send_flat_out(socket: Socket, index: int, until: float, sent: dict) -> None:
-    """Send, wait for the ack, send again, until the deadline."""
-    for k in itertools.count():
-        if time.perf_counter() >= until:
+async def serve_commands(conn, sockets: Sockets) -> None:
+    """Answer the main process's commands until it says "close"."""
+    try:
+        await sockets.connect()
+    except Exception as error:  # noqa: BLE001  (reported, then the process ends)
+        conn.send({"error": f"{type(error).__name__}: {error}"})
+        await sockets.close()
+        return
+    conn.send({"ready": len(sockets.clients)})
+    while True:
+        command, *args = await asyncio.to_thread(conn.recv)
+        if command == "close":
+            await sockets.close()
+            conn.send({})
             return
-        tag = f"t-{index}-{k}"
-        sent[tag] = time.perf_counter()
-        try:
-            ack = socket.client.call("send_message", payload(tag), timeout=10)
-        except Exception:  # noqa: BLE001  (timeout: counted as not delivered)
-            return
-        if not (ack and ack.get("ok")):
-            return
+        if command == "clear":
+            result = sockets.clear() or {}
+        elif command == "wait":
+            result = await sockets.wait(*args) or {}
+        elif command == "collect":
+            result = sockets.collect()
+        elif command == "cpu":
+            result = {"total": time.process_time()}
+        else:
+            result = await getattr(sockets, command)(*args)
+        conn.send(result)
 
 
-def wait_delivered(sockets: list[Socket], expected: int, seconds: float) -> None:
-    """Wait until every socket holds `expected` messages, `seconds` at most."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if all(len(s.received) >= expected for s in sockets):
-            return
-        time.sleep(0.05)
+def client_process(conn, url: str, numbers: list[int], login: bool) -> None:
+    """One client process: its sockets, driven through `conn`."""
+    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)  # close noise
+    asyncio.run(serve_commands(conn, Sockets(url, numbers, login)))
 
 
-def arrivals(sockets: list[Socket], sent: dict) -> dict[str, list[float]]:
-    """Receive times of each message sent, one per socket that got it."""
-    seen: dict[str, list[float]] = {tag: [] for tag in sent}
-    for socket in sockets:
-        for tag, at in dict(socket.received).items():  # a duplicate counts once
-            if tag in seen:
-                seen[tag].append(at)
-    return seen
+class Clients:
+    """The client processes: the senders' (whose sockets receive too) first."""
+
+    def __init__(self, url: str, args, login: bool):
+        numbers = list(range(args.clients))
+        senders, rest = numbers[: args.senders], numbers[args.senders :]
+        groups = [senders] + [rest[i :: args.processes] for i in range(args.processes)]
+        context = multiprocessing.get_context("spawn")
+        self.conns, self.processes = [], []
+        for group in filter(None, groups):
+            mine, theirs = context.Pipe()
+            process = context.Process(
+                target=client_process, args=(theirs, url, group, login), daemon=True
+            )
+            process.start()
+            self.conns.append(mine)
+            self.processes.append(process)
+        self.connected = sum(reply["ready"] for reply in self._replies())
+
+    def _replies(self, conns=None) -> list[dict]:
+        replies = []
+        for conn in conns or self.conns:
+            if not conn.poll(REPLY_SECONDS):
+                raise RuntimeError("a client process did not answer")
+            reply = conn.recv()
+            if "error" in reply:
+                raise RuntimeError(f"a client process failed: {reply['error']}")
+            replies.append(reply)
+        return replies
+
+    def all(self, *command) -> list[dict]:
+        """Send a command to every client process; their answers."""
+        for conn in self.conns:
+            conn.send(command)
+        return self._replies()
+
+    def senders(self, *command) -> dict:
+        """Send a command to the senders' process; its answer."""
+        self.conns[0].send(command)
+        return self._replies(self.conns[:1])[0]
+
+    def arrivals(self) -> tuple[dict[str, list[float]], int]:
+        """Every socket's receive times by message, and the duplicates."""
+        seen: dict[str, list[float]] = {}
+        duplicates = 0
+        for reply in self.all("collect"):
+            for tag, times in reply["arrivals"].items():
+                seen.setdefault(tag, []).extend(times)
+            duplicates += reply["duplicates"]
+        return seen, duplicates
+
+    def cpu(self) -> float:
+        """CPU seconds used so far by the client processes (all their threads)."""
+        return sum(reply["total"] for reply in self.all("cpu"))
+
+    def close(self) -> None:
+        with suppress(Exception):
+            self.all("close")
+        for process in self.processes:
+            process.join(timeout=15)
+            if process.is_alive():
+                process.kill()
+
+
+# The two phases -----------------------------------------------------------------
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -207,63 +409,72 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(len(ordered) * p) - 1))]
 
 
-def rate_phase(sockets, senders: int, rate: float, seconds: float) -> dict:
+def wait_delivered(clients: Clients, expected: int, seconds: float) -> None:
+    """Wait until every socket holds `expected` messages, `seconds` at most."""
+    clients.all("wait", expected, seconds)
+
+
+def rate_phase(clients: Clients, rate: float, seconds: float) -> dict:
     """Fixed-rate phase: delivery ratio and send→receive latency."""
-    sent: dict[str, float] = {}
-    acked: dict[str, float] = {}
-    send_at_rate(sockets[:senders], rate, seconds, sent, acked)
-    wait_delivered(sockets, len(sent), 15)
-    latencies = [
-        (at - sent[tag]) * 1000
-        for tag, times in arrivals(sockets, sent).items()
-        for at in times
-    ]
+    clients.all("clear")
+    start = time.monotonic() + 0.5
+    sending = clients.senders("send_at_rate", rate, seconds, start)
+    wait_delivered(clients, len(sending["sent"]), 30)
+    seen, duplicates = clients.arrivals()
+    sent = sending["sent"]
+    latencies = [(at - sent[tag]) * 1000 for tag, times in seen.items() for at in times]
+    acks = [(at - sent[tag]) * 1000 for tag, at in sending["acked"].items()]
     return {
         "sent": len(sent),
-        "delivered": len(latencies) / max(1, len(sent) * len(sockets)),
+        "delivered": len(latencies) / max(1, len(sent) * clients.connected),
+        "duplicates": duplicates,
         "p50": statistics.median(latencies) if latencies else float("nan"),
         "p99": percentile(latencies, 0.99),
-        "ack_p99": percentile([(at - sent[t]) * 1000 for t, at in acked.items()], 0.99),
+        "ack_p99": percentile(acks, 0.99),
+        "acks": len(acks),
     }
 
 
-def throughput_phase(sockets, senders: int, seconds: float) -> dict:
+def throughput_phase(clients: Clients, seconds: float, limit: int) -> dict:
     """Flat-out phase: messages delivered to every socket per second."""
-    for socket in sockets:
-        socket.received.clear()
-    sent: dict[str, float] = {}
-    start = time.perf_counter()
-    until = start + seconds
-    threads = [
-        threading.Thread(target=send_flat_out, args=(s, i, until, sent), daemon=True)
-        for i, s in enumerate(sockets[:senders])
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 15)
-    wait_delivered(sockets, len(sent), 30)
-    done = [max(t) for t in arrivals(sockets, sent).values() if len(t) == len(sockets)]
-    elapsed = (max(done) - start) if done else float("inf")
-    return {"throughput": len(done) / elapsed, "burst_sent": len(sent)}
+    clients.all("clear")
+    start = time.monotonic()
+    sending = clients.senders("send_flat_out", seconds, limit)
+    wait_delivered(clients, len(sending["sent"]), 60)
+    seen, duplicates = clients.arrivals()
+    everywhere = [max(t) for t in seen.values() if len(t) == clients.connected]
+    elapsed = (max(everywhere) - start) if everywhere else float("inf")
+    return {
+        "throughput": len(everywhere) / elapsed,
+        "burst_sent": len(sending["sent"]),
+        "burst_duplicates": duplicates,
+    }
 
 
-def measure(url: str, pid: int, args, login: bool) -> dict:
-    """Both phases against one server, with CPU time of client and server."""
-    sockets = connect_all(url, args.clients, login)
+def measure(url: str, pid: int, args, login: bool, profile: Path | None) -> dict:
+    """Both phases against one server, with CPU time of clients and server."""
+    clients = Clients(url, args, login)
     try:
-        time.sleep(1)  # let presence events of the last connections settle
-        cpu_client, cpu_server = time.process_time(), server_cpu(pid)
-        wall = time.perf_counter()
-        result = rate_phase(sockets, args.senders, args.rate, args.duration)
-        result |= throughput_phase(sockets, args.senders, args.burst)
-        wall = time.perf_counter() - wall
-        result["cpu_client"] = (time.process_time() - cpu_client) / wall
-        result["cpu_server"] = (server_cpu(pid) - cpu_server) / wall
+        settle(pid)  # presence events of the last connections, and their catch-up
+        cpu_server, cpu_clients = server_cpu(pid), clients.cpu()
+        wall = time.monotonic()
+        with profiled(pid, profile):
+            result = rate_phase(clients, args.rate, args.duration)
+            burst = throughput_phase(clients, args.burst, args.burst_messages)
+        wall = time.monotonic() - wall
+        result["cpu_client"] = (clients.cpu() - cpu_clients) / wall
+        cpu_server = server_cpu(pid) - cpu_server
+        result["cpu_server"] = cpu_server / wall
+        result |= burst
+        messages = result["sent"] + burst["burst_sent"]
+        result["ms_per_message"] = 1000 * cpu_server / messages
     finally:
-        close_all(sockets)
-    result["clients"] = len(sockets)
+        clients.close()
+    result["clients"] = clients.connected
     return result
+
+
+# The report -------------------------------------------------------------------
 
 
 def verdict(row: dict, bare: dict | None) -> str:
@@ -271,6 +482,8 @@ def verdict(row: dict, bare: dict | None) -> str:
     missed = []
     if row["delivered"] < 1:
         missed.append("delivered < 100 %")
+    if row["duplicates"] or row["burst_duplicates"]:
+        missed.append("duplicates")
     if not row["p99"] <= P99_BUDGET_MS:
         missed.append(f"p99 > {P99_BUDGET_MS:.0f} ms")
     if bare and not row["throughput"] >= THROUGHPUT_RATIO * bare["throughput"]:
@@ -278,54 +491,29 @@ def verdict(row: dict, bare: dict | None) -> str:
     return "PASS" if not missed else "FAIL: " + ", ".join(missed)
 
 
-def report(app: dict, bare: dict) -> bool:
+def report(rows: dict[str, dict]) -> bool:
     """Print the table; True when the app meets every budget."""
+    bare = rows.get("bare server")
     header = (
         f"{'server':<13}{'clients':>8}{'sent':>6}{'deliv %':>9}{'p50 ms':>8}"
         f"{'p99 ms':>8}{'ack p99':>8}{'msg/s':>8}{'ratio':>7}{'cpu cli/srv':>13}"
-        "  budget"
+        f"{'srv ms/msg':>11}  budget"
     )
     print(header)
     print("-" * (len(header) + 30))
-    rows = [("app", app, bare), ("bare server", bare, None)]
-    for label, row, against in rows:
-        ratio = row["throughput"] / (bare["throughput"] or float("nan"))
+    for label, row in rows.items():
+        against = bare if label == "app" else None
+        ratio = row["throughput"] / ((bare or row)["throughput"] or float("nan"))
         cpu = f"{row['cpu_client']:.0%}/{row['cpu_server']:.0%}"
         print(
             f"{label:<13}{row['clients']:>8}{row['sent']:>6}"
             f"{row['delivered'] * 100:>9.2f}{row['p50']:>8.1f}{row['p99']:>8.1f}"
             f"{row['ack_p99']:>8.1f}"
-            f"{row['throughput']:>8.1f}{ratio:>6.2f}×{cpu:>13}  "
+            f"{row['throughput']:>8.1f}{ratio:>6.2f}×{cpu:>13}"
+            f"{row['ms_per_message']:>11.1f}  "
             f"{verdict(row, against)}"
         )
-    return verdict(app, bare) == "PASS"
-
-
-def run_bare_server(port: int) -> None:
-    """The baseline: Flask-SocketIO in threading mode, one broadcast handler."""
-    from flask import Flask
-    from flask_socketio import SocketIO, join_room
-
-    app = Flask("bare")
-    sio = SocketIO(app, async_mode="threading")
-    ids = itertools.count(1)
-
-    @app.route("/auth/login")
-    def ready():
-        return "ok"
-
-    @sio.on("join_channel")
-    def on_join(data):
-        join_room(data["channel"])
-        return {"ok": True}
-
-    @sio.on("send_message")
-    def on_send(data):
-        message = {**data, "id": next(ids)}
-        sio.emit("message_posted", message, to=data["channel"])
-        return {"ok": True, "id": message["id"]}
-
-    sio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True)
+    return "app" in rows and verdict(rows["app"], bare) == "PASS"
 
 
 def show_errors(log: Path, lines: int = 15) -> None:
@@ -342,6 +530,10 @@ def show_errors(log: Path, lines: int = 15) -> None:
         print("\n".join(errors[-lines:]))
 
 
+def load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def parse_args() -> argparse.Namespace:
     """Command-line options; --quick sets smaller defaults."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -353,7 +545,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=50, help="messages/s (50)")
     parser.add_argument("--duration", type=float, help="fixed-rate seconds (10)")
     parser.add_argument("--burst", type=float, help="flat-out seconds (5)")
+    parser.add_argument(
+        "--burst-messages", type=int, default=1000, help="flat-out messages at most"
+    )
     parser.add_argument("--senders", type=int, default=5, help="sending sockets (5)")
+    parser.add_argument(
+        "--processes", type=int, default=4, help="receiving client processes (4)"
+    )
+    parser.add_argument("--profile", type=Path, help="py-spy the app into this file")
+    parser.add_argument("--logs", type=Path, help="keep the servers' logs there")
+    parser.add_argument(
+        "--only", choices=("app", "bare"), help="measure one server (no verdict)"
+    )
     parser.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.clients = args.clients or (50 if args.quick else 200)
@@ -363,44 +566,66 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def run_servers(args, tmp: Path, stack: ExitStack) -> dict[str, dict]:
+    """The bare server, then the app: the same clients and phases for both."""
+    rows = {}
+    if args.only != "app":
+        rows["bare server"] = measure_bare(args, tmp, stack)
+    if args.only != "bare":
+        rows["app"] = measure_app(args, tmp, stack)
+    return rows
+
+
+def measure_bare(args, tmp: Path, stack: ExitStack) -> dict:
+    port = free_port()
+    bare_cmd = [sys.executable, __file__, "--bare-server", str(port)]
+    url, pid = stack.enter_context(server_process(bare_cmd, port, {}, tmp / "bare.log"))
+    bare = measure(url, pid, args, login=False, profile=None)
+    stack.close()
+    show_errors(tmp / "bare.log")
+    print(f"bare server measured; load average {load()}")
+    return bare
+
+
+def measure_app(args, tmp: Path, stack: ExitStack) -> dict:
+    database = prepare_database(tmp / "chat.db", args.clients, args.database)
+    app_cmd = [sys.executable, str(ROOT / "wsgi.py")]
+    url, pid = stack.enter_context(
+        server_process(app_cmd, free_port(), app_env(database), tmp / "app.log")
+    )
+    app = measure(url, pid, args, login=True, profile=args.profile)
+    stack.close()
+    show_errors(tmp / "app.log")
+    return app
+
+
 def main() -> int:
     args = parse_args()
-    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)  # close noise
     if args.bare_server:
         run_bare_server(args.bare_server)
         return 0
-    started = time.perf_counter()
+    started = time.monotonic()
     print(
-        f"{args.clients} clients, {args.rate:g} msg/s for {args.duration:g} s, "
-        f"then {args.senders} senders flat out for {args.burst:g} s"
+        f"{args.clients} clients in {args.processes} processes (+1 for the "
+        f"{args.senders} senders), {args.rate:g} msg/s for {args.duration:g} s, "
+        f"then flat out for {args.burst:g} s or {args.burst_messages} messages; "
+        f"load average {load()}"
     )
     with (
         tempfile.TemporaryDirectory(prefix="eiglink-chat-") as tmp,
         ExitStack() as stack,
     ):
-        tmp = Path(tmp)
-        database = prepare_database(tmp / "chat.db", args.clients, args.database)
-        print(f"database ready in {time.perf_counter() - started:.1f} s")
-        app_cmd = [sys.executable, str(ROOT / "wsgi.py")]
-        url, pid = stack.enter_context(
-            server_process(app_cmd, free_port(), app_env(database), tmp / "app.log")
-        )
-        app = measure(url, pid, args, login=True)
-        stack.close()
-        show_errors(tmp / "app.log")
-        port = free_port()
-        bare_cmd = [sys.executable, __file__, "--bare-server", str(port)]
-        url, pid = stack.enter_context(
-            server_process(bare_cmd, port, {}, tmp / "bare.log")
-        )
-        bare = measure(url, pid, args, login=False)
-        stack.close()
-        show_errors(tmp / "bare.log")
-        ok = report(app, bare)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"total {time.perf_counter() - started:.1f} s; load average {load}")
+        try:
+            ok = report(run_servers(args, Path(tmp), stack))
+        finally:
+            if args.logs:
+                args.logs.mkdir(parents=True, exist_ok=True)
+                for log in Path(tmp).glob("*.log"):
+                    shutil.copy(log, args.logs)
+    print(f"total {time.monotonic() - started:.1f} s; load average {load()}")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with suppress(KeyboardInterrupt):
+        sys.exit(main())

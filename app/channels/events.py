@@ -6,6 +6,7 @@ import logging
 from flask import g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
+from sqlalchemy import inspect
 
 from app import realtime
 from app.channels import payloads, services
@@ -23,6 +24,11 @@ def _reload_member() -> None:
 
 def _error(message: str) -> dict:
     return {"ok": False, "error": message}
+
+
+def _stored_id(message) -> int:
+    """A committed message's id, without reloading it (the commit expired it)."""
+    return inspect(message).identity[0]
 
 
 def handler(event: str):
@@ -118,28 +124,28 @@ def on_send_message(data: dict) -> dict:
         data.get("client_id"),
         data.get("parent_id"),
     )
-    return {"ok": True, "id": message.id}
+    return {"ok": True, "id": _stored_id(message)}
 
 
 @handler("edit_message")
 def on_edit_message(data: dict) -> dict:
     """Sent by an author rewriting their message."""
     message = services.edit_message(current_user, data.get("id"), data.get("body"))
-    return {"ok": True, "id": message.id}
+    return {"ok": True, "id": _stored_id(message)}
 
 
 @handler("delete_message")
 def on_delete_message(data: dict) -> dict:
     """Sent by an author, or staff moderating, to remove a message."""
     message = services.delete_message(current_user, data.get("id"))
-    return {"ok": True, "id": message.id}
+    return {"ok": True, "id": _stored_id(message)}
 
 
 @handler("react")
 def on_react(data: dict) -> dict:
     """Sent when a member clicks an emoji under a message (again: takes it back)."""
     message = services.toggle_reaction(current_user, data.get("id"), data.get("emoji"))
-    return {"ok": True, "id": message.id}
+    return {"ok": True, "id": _stored_id(message)}
 
 
 @handler("preview")

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, false, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -33,6 +33,7 @@ HISTORY_LIMIT = 50
 MAX_LIMIT = 200
 _MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9._-]{1,39})", re.IGNORECASE)
 _CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+_SEATS = "_seats_read_with_it"  # not a column: seats readable_channel loaded
 
 
 # Reading channels ----------------------------------------------------------
@@ -47,6 +48,9 @@ def defi_channel(defi: Defi) -> Channel | None:
 
 
 def membership(member: Member, channel: Channel) -> ChannelMember | None:
+    seat = getattr(channel, _SEATS, {}).get(member.id)
+    if seat is not None and inspect(seat).persistent:  # not left since
+        return seat
     return db.session.get(ChannelMember, (channel.id, member.id))
 
 
@@ -58,8 +62,21 @@ def can_read(member: Member, channel: Channel) -> bool:
 
 
 def readable_channel(member: Member, slug: str) -> Channel:
-    """The channel, if the member may read it (a private one is not even named)."""
-    channel = get_channel(str(slug or "")[:MAX_NAME])
+    """The channel, if the member may read it (a private one is not even named).
+
+    The member's seat comes in the same query: `membership` then finds it in the
+    session instead of asking the database again (once per socket event)."""
+    seat = and_(
+        ChannelMember.channel_id == Channel.id, ChannelMember.member_id == member.id
+    )
+    row = db.session.execute(
+        select(Channel, ChannelMember)
+        .outerjoin(ChannelMember, seat)
+        .where(Channel.slug == str(slug or "")[:MAX_NAME])
+    ).first()
+    channel = row[0] if row else None
+    if channel is not None and row[1] is not None:
+        setattr(channel, _SEATS, {member.id: row[1]})  # the session's map is weak
     if channel is None or not can_read(member, channel):
         raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
     return channel
@@ -363,20 +380,6 @@ def preview(body: object) -> str:
     return render_body(body, mentioned_members(body))
 
 
-def _check_flood(author: Member) -> None:
-    count, seconds = current_app.config["CHAT_FLOOD_LIMIT"]
-    since = utcnow() - timedelta(seconds=seconds)
-    sent = db.session.scalar(
-        select(func.count(Message.id)).where(
-            Message.author_id == author.id, Message.created_at > since
-        )
-    )
-    if sent >= count:
-        raise Invalid(
-            "Vous envoyez des messages trop vite : patientez quelques secondes."
-        )
-
-
 def _check_can_post(author: Member, channel: Channel) -> None:
     if not can_read(author, channel):
         raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
@@ -392,6 +395,30 @@ def _existing(author: Member, client_id: str | None) -> Message | None:
             Message.author_id == author.id, Message.client_id == client_id
         )
     )
+
+
+def _retry_or_flood(author: Member, client_id: str | None) -> Message | None:
+    """The message already stored under this client_id (a retry), else None once
+    the author is under the flood limit: one query for both questions."""
+    count, seconds = current_app.config["CHAT_FLOOD_LIMIT"]
+    since = utcnow() - timedelta(seconds=seconds)
+    mine = Message.author_id == author.id
+    same = Message.client_id == client_id if client_id is not None else false()
+    stored_id, sent = db.session.execute(
+        select(
+            select(Message.id).where(mine, same).scalar_subquery(),
+            select(func.count(Message.id))
+            .where(mine, Message.created_at > since)
+            .scalar_subquery(),
+        )
+    ).one()
+    if stored_id is not None:
+        return db.session.get(Message, stored_id)
+    if sent >= count:
+        raise Invalid(
+            "Vous envoyez des messages trop vite : patientez quelques secondes."
+        )
+    return None
 
 
 def _thread_root(channel: Channel, parent_id: object) -> Message | None:
@@ -417,10 +444,12 @@ def post_message(
     _check_can_post(author, channel)
     body, client_id = _clean_body(body), _clean_client_id(client_id)
     parent = _thread_root(channel, parent_id)
-    if (message := _existing(author, client_id)) is not None:
+    if (message := _retry_or_flood(author, client_id)) is not None:
         return message
-    _check_flood(author)
     mentioned = mentioned_members(body)
+    notified = [m.id for m in mentioned if m.id != author.id and can_read(m, channel)]
+    # Everything is read before the first write: the write lock is held briefly.
+    seat = membership(author, channel)
     message = Message(
         channel=channel,
         author=author,
@@ -436,14 +465,12 @@ def post_message(
     except IntegrityError:  # the same client_id, sent at the same time
         db.session.rollback()
         return _existing(author, client_id)
-    seat = membership(author, channel)
     if seat is None:  # writing in an open channel joins it
         seat = ChannelMember(channel=channel, member=author)
         db.session.add(seat)
     seat.last_read_id = message.id
     # Built before the commit expires what they read: no reloading afterwards.
     payload = payloads.message_payload(message)
-    notified = [m.id for m in mentioned if m.id != author.id and can_read(m, channel)]
     room = realtime.channel_room(channel.id)
     db.session.commit()
     realtime.publish(room, "message_posted", payload)
