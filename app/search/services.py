@@ -145,10 +145,12 @@ class Evidence:
     teams: dict[int, list[int]]  # défi id -> member ids
     defi_titles: dict[int, str]
     written: dict[int, int]  # member id -> messages on the topic
+    shared: dict[int, int] = field(default_factory=dict)  # member id -> resources
 
 
 def who_knows(viewer: Member, topic: str, limit: int = 20) -> list[PersonMatch]:
-    """Members ranked for a topic by their skills, profile, défis and messages."""
+    """Members ranked for a topic by their skills, profile, défis, the resources
+    they shared and the messages they wrote."""
     topic = (topic or "").strip()
     _check(topic, "", {}, 1)
     parsed = parse(topic)
@@ -166,23 +168,26 @@ def who_knows(viewer: Member, topic: str, limit: int = 20) -> list[PersonMatch]:
     evidence = Evidence(
         _teams(list(defi_scores)),
         {h.id: h.title for h in defis},
-        _authors(hits("message", 100)),
+        _authors(Message, hits("message", 100)),
+        _authors(Resource, hits("resource", 50)),
     )
     for defi_id, members in evidence.teams.items():
         for member_id in members:
             scores[member_id] = scores.get(member_id, 0.0) + 0.6 * defi_scores[defi_id]
     for member_id, count in evidence.written.items():
         scores[member_id] = scores.get(member_id, 0.0) + min(0.15 * count, 0.45)
+    for member_id, count in evidence.shared.items():
+        scores[member_id] = scores.get(member_id, 0.0) + min(0.25 * count, 0.75)
     return _explain(scores, evidence, {fold(w) for w in parsed.words}, limit)
 
 
-def _authors(message_hits: list[Hit]) -> dict[int, int]:
-    """How many of these messages each member wrote."""
-    ids = [hit.id for hit in message_hits]
+def _authors(model: type[Message] | type[Resource], hits: list[Hit]) -> dict[int, int]:
+    """How many of these messages (or resources) each member wrote (or shared)."""
+    ids = [hit.id for hit in hits]
     rows = db.session.execute(
-        select(Message.author_id, func.count(Message.id))
-        .where(Message.id.in_(ids), Message.author_id.is_not(None))
-        .group_by(Message.author_id)
+        select(model.author_id, func.count(model.id))
+        .where(model.id.in_(ids), model.author_id.is_not(None))
+        .group_by(model.author_id)
     )
     return {author_id: count for author_id, count in rows}
 
@@ -206,6 +211,8 @@ def _reasons(member: Member, evidence: Evidence, words: set[str]) -> list[str]:
         for d, team in evidence.teams.items()
         if member.id in team
     ]
+    if count := evidence.shared.get(member.id):
+        reasons.append(ngettext("%(num)s ressource", "%(num)s ressources", count))
     if count := evidence.written.get(member.id):
         reasons.append(ngettext("%(num)s message", "%(num)s messages", count))
     return reasons or [_("profil")]

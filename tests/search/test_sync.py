@@ -97,6 +97,18 @@ def test_who_knows_ranks_people_and_says_why(app):
     assert nlp[0].member == expert and "compétence : NLP" in nlp[0].reasons
 
 
+def test_who_knows_counts_the_resources_a_member_shared(app):
+    from tests.factories import make_resource
+
+    asker = make_member(password=None)
+    sharer = make_member(display_name="Chloé Partage", password=None)
+    for title in ("Guide de la pseudonymisation", "Outil de pseudonymisation"):
+        make_resource(author=sharer, title=title, kind="guide")
+    matches = services.who_knows(asker, "pseudonymisation")
+    assert [m.member.display_name for m in matches] == ["Chloé Partage"]
+    assert matches[0].reasons == ["2 ressources"]
+
+
 def test_a_missing_index_falls_back_to_the_database(tmp_path, caplog):
     from app import create_app
     from config import TestConfig
