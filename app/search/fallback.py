@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.defis.models import Defi
 from app.extensions import db
 from app.members.models import Member
+from app.resources.models import Resource
 from app.text import fold
 from search_index import PUBLIC, Document, Hit, Page, Query
 from search_index.query import parse
@@ -19,6 +20,8 @@ def _matches(model, words: Sequence[str]) -> list:
     stmt = select(model)
     if model is Member:
         stmt = stmt.where(Member.active.is_(True))
+    if model is Resource:
+        stmt = stmt.where(Resource.hidden_at.is_(None))
     for word in words:
         stmt = stmt.where(model.search_text.contains(fold(word), autoescape=True))
     return list(db.session.scalars(stmt.limit(LIMIT)))
@@ -28,19 +31,23 @@ def _hit(obj) -> Hit:
     if isinstance(obj, Member):
         url, title, text = f"/members/{obj.username}", obj.display_name, obj.headline
         return Hit("member", obj.id, title, url, escape(text or ""), 1.0)
+    if isinstance(obj, Resource):
+        text = escape(obj.description[:200])
+        return Hit("resource", obj.id, obj.title, f"/resources/{obj.id}", text, 1.0)
     return Hit(
         "defi", obj.id, obj.title, f"/defis/{obj.slug}", escape(obj.tagline), 1.0
     )
 
 
 class DatabaseSearch:
-    """The SearchIndex interface over the members' and défis' folded text columns."""
+    """The SearchIndex interface over the folded text columns of members, défis
+    and resources (messages wait for the index)."""
 
     def search(self, query: Query) -> Page:
         words = list(parse(query.text).words)
         found: list[Hit] = []
         if words:
-            for model in (Member, Defi):
+            for model in (Member, Defi, Resource):
                 found += [_hit(obj) for obj in _matches(model, words)]
         counts: dict[str, int] = {}
         for hit in found:  # every kind, as the type tabs show them

@@ -127,6 +127,13 @@ def test_a_missing_index_falls_back_to_the_database(tmp_path, caplog):
         viewer = make_member(display_name="Romane Secours", password=None)
         assert services.index_status() == "fallback"
         assert found(viewer, "romane") == ["Romane Secours"]
+        from tests.factories import make_resource
+
+        make_resource(author=viewer, title="Guide de secours")
+        hidden = make_resource(author=viewer, title="Secours masqué")
+        hidden.hidden_at = hidden.created_at
+        db.session.commit()
+        assert found(viewer, "secours") == ["Romane Secours", "Guide de secours"]
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
