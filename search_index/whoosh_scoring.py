@@ -1,13 +1,17 @@
-"""Search over Whoosh's postings held as Python sets and dicts, one segment at a time.
+"""Search over Whoosh's postings held as dicts and bitmasks, one segment at a time.
 
 Whoosh's own matchers walk every posting of every query term in Python, twice when
 the hits are also counted: a broad query over 50,000 documents costs about 100 ms.
 Segments never change (a deletion only changes the segment's list of deleted
 documents), so each term's postings are read once per segment into a dict
-{docnum: BM25 term-frequency part}, kept in a bounded cache. A search is then C-speed
-set work (intersections for AND, differences for NOT, the filter set), a sum over the
-few matching clauses and `heapq.nlargest`; every match and facet value is counted
-exactly.
+{docnum: BM25 term-frequency part}, kept in a bounded cache, and the documents of a
+clause, a facet value or the filters into an int whose set bits they are. A search is
+then C-speed work on those ints (`&` for AND and the filters, `& ~` for NOT,
+`bit_count()` for the total and every facet value, all exact), and a ranking of the
+few best: the first matches of the clause's documents kept in score order for a broad
+one-word query, a sum over the clauses and `heapq.nlargest` otherwise. Ints and
+{int: float} dicts are not tracked by the garbage collector, so a big cache costs
+nothing at each collection, as sets of thousands of documents did.
 
 Scores are Whoosh's BM25F (B = 0.75, K1 = 1.2, idf = log(N / (df + 1)) + 1 over the
 whole index), field by field, times the clause boost, summed over the alternatives of
@@ -17,10 +21,11 @@ a word and over the words, as Whoosh's Or and And matchers do.
 import heapq
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import reduce
 from math import log
-from operator import add, neg
+from operator import add, neg, or_
 from threading import Lock
 from typing import Any
 
@@ -31,6 +36,7 @@ from whoosh.util.numeric import byte_to_length
 
 B, K1 = 0.75, 1.2
 POSTINGS_BUDGET = 600_000  # cached postings (about 100 bytes each)
+SCAN_FACTOR = 5  # matches per wanted result above which they are read best first
 Scores = dict[int, float]
 
 
@@ -65,6 +71,18 @@ class BoundedCache:
                 _key, (_value, freed) = self._data.popitem(last=False)
                 self._spent -= freed
         return value
+
+
+def bitmask(docnums: Iterable[int]) -> int:
+    """The documents as the set bits of one int: `&` and `bit_count()` on two
+    of them take microseconds where sets of thousands take milliseconds."""
+    docnums = list(docnums)
+    if not docnums:
+        return 0
+    bits = bytearray((max(docnums) >> 3) + 1)
+    for d in docnums:
+        bits[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(bits, "little")
 
 
 def _raw_postings(reader: Any, field: str, text: str) -> tuple[Sequence, Sequence]:
@@ -135,6 +153,14 @@ class Segment:
 
         return self.cache.get((self.segid, "term", field, text), build)
 
+    def term_mask(self, field: str, text: str) -> int:
+        """The documents holding a term, as a bitmask."""
+        return self.cache.get(
+            (self.segid, "term-mask", field, text),
+            lambda: bitmask(self.term(field, text)),
+            cost=lambda _mask: 1,
+        )
+
     def phrase_docs(self, field: str, tokens: tuple[str, ...]) -> frozenset[int]:
         """Documents holding the stems in a row in a field (Whoosh checks positions)."""
         return self.cache.get(
@@ -142,31 +168,28 @@ class Segment:
             lambda: frozenset(wq.Phrase(field, list(tokens)).docs(self.sub)),
         )
 
-    def values(self, field: str) -> dict[str, frozenset[int]]:
-        """Every value of a facet field and the documents holding it."""
+    def value_masks(self, field: str) -> dict[str, int]:
+        """Every value of a facet field and the documents holding it (bitmasks)."""
 
-        def build() -> dict[str, frozenset[int]]:
+        def build() -> dict[str, int]:
             if field not in self.reader.indexed_field_names():
                 return {}
             return {
-                btext.decode("utf-8"): frozenset(
+                btext.decode("utf-8"): bitmask(
                     self.reader.postings(field, btext).all_ids()
                 )
                 for btext in list(self.reader.lexicon(field))
             }
 
-        return self.cache.get(
-            (self.segid, "values", field),
-            build,
-            cost=lambda found: sum(map(len, found.values())),
-        )
+        return self.cache.get((self.segid, "values", field), build)
 
-    def allowed(self, filters: wq.Query) -> frozenset[int]:
+    def allowed(self, filters: wq.Query) -> int:
         """The live documents that pass the filters (kinds, facet values, access)."""
         live = self.reader.doc_count()  # changes when documents are deleted
         return self.cache.get(
             (self.segid, live, "allowed", repr(filters)),
-            lambda: frozenset(filters.docs(self.sub)),
+            lambda: bitmask(filters.docs(self.sub)),
+            cost=lambda _mask: 1,
         )
 
 
@@ -185,7 +208,14 @@ def _weighted(parts: list[tuple[Scores, float]]) -> Scores:
 
 
 class Matching:
-    """One search over a searcher's segments: scores, counts and facets."""
+    """One search over a searcher's segments: scores, counts and facets.
+
+    The matching documents of a segment are a bitmask (the filters, AND of the
+    clauses, minus the excluded words), so counting them and their facet values
+    is `&` and `bit_count()`. The best ones are read from the clause's documents
+    in score order when the query has one word and matches many documents (the
+    first few are the best), otherwise scored one by one.
+    """
 
     def __init__(self, cache: BoundedCache, searcher: Searcher) -> None:
         self.cache, self.searcher = cache, searcher
@@ -194,9 +224,12 @@ class Matching:
     def idf(self, field: str, text: str) -> float:
         return log(self._count / (self.searcher.doc_frequency(field, text) + 1)) + 1
 
+    def _factors(self, clause: Clause) -> tuple[float, ...]:
+        return tuple(boost * self.idf(f, text) for f, text, boost in clause.terms)
+
     def _clause(self, segment: Segment, clause: Clause) -> Scores:
         """{docnum: score} of one clause, kept while the index statistics hold."""
-        factors = tuple(boost * self.idf(f, text) for f, text, boost in clause.terms)
+        factors = self._factors(clause)
 
         def build() -> Scores:
             parts = [
@@ -215,25 +248,37 @@ class Matching:
 
         return self.cache.get((segment.segid, "clause", clause, factors), build)
 
-    def _segment(
+    def _clause_mask(self, segment: Segment, clause: Clause) -> int:
+        return self.cache.get(
+            (segment.segid, "clause-mask", clause),
+            lambda: bitmask(self._clause(segment, clause)),
+            cost=lambda _mask: 1,
+        )
+
+    def _ranked(self, segment: Segment, clause: Clause) -> array:
+        """The clause's documents, best first (ties: the older first)."""
+        scores = self._clause(segment, clause)
+        return self.cache.get(
+            (segment.segid, "ranked", clause, self._factors(clause)),
+            lambda: array("l", sorted(sorted(scores), key=scores.get, reverse=True)),
+        )
+
+    def _matching(
         self,
         segment: Segment,
         clauses: Sequence[Clause],
         excluded: Iterable[tuple[str, str]],
         filters: wq.Query,
-    ) -> tuple[Set[int], list[Scores]]:
-        """The matching documents of one segment and the scores of each clause."""
-        allowed = segment.allowed(filters)
-        scored = sorted((self._clause(segment, c) for c in clauses), key=len)
-        docs = allowed.intersection(scored[0]) if scored else frozenset()
-        for scores in scored[1:]:
-            if not docs:
-                break
-            docs = scores.keys() & docs  # iterates the smaller of the two
+    ) -> int:
+        """The matching documents of one segment, as a bitmask."""
+        if not clauses:
+            return 0
+        mask = segment.allowed(filters)
+        for clause in clauses:
+            mask &= self._clause_mask(segment, clause)
         for field, text in excluded:
-            if docs:
-                docs = docs.difference(segment.term(field, text))
-        return docs, scored
+            mask &= ~segment.term_mask(field, text)
+        return mask
 
     def run(
         self,
@@ -252,34 +297,49 @@ class Matching:
         counts: dict[str, dict[str, int]] = {name: {} for name in facets}
         for sub, offset, segid in segments(self.searcher):
             segment = Segment(self.cache, sub, segid)
-            docs, scored = self._segment(segment, clauses, excluded, filters)
-            by_kind = segment.values(facet_field("kind"))
+            mask = self._matching(segment, clauses, excluded, filters)
+            by_kind = segment.value_masks(facet_field("kind"))
             if "kind" in facets:
-                _count_values(counts["kind"], by_kind, docs)
-            if kinds and docs:
-                docs = set().union(
-                    *(by_kind[k].intersection(docs) for k in kinds if k in by_kind)
-                )
-            if not docs:
+                _count_values(counts["kind"], by_kind, mask)
+            if kinds:
+                mask &= reduce(or_, (by_kind.get(k, 0) for k in kinds), 0)
+            if not (found := mask.bit_count()):
                 continue
-            total += len(docs)
-            best = _merge(best, _top(docs, scored, wanted, offset), wanted)
+            total += found
+            top = self._top(segment, clauses, mask, found, wanted)
+            best = _merge(best, [(s, -offset - d) for s, d in top], wanted)
             for name in facets:
                 if name != "kind":
-                    _count_values(counts[name], segment.values(facet_field(name)), docs)
+                    values = segment.value_masks(facet_field(name))
+                    _count_values(counts[name], values, mask)
         return [(score, -negated) for score, negated in best], total, counts
 
-
-def _top(
-    docs: Set[int], scored: list[Scores], wanted: int, offset: int
-) -> list[tuple[float, int]]:
-    """The best documents as (score, -global docnum): ties go to the older one."""
-    ordered = list(docs)
-    values = list(map(scored[0].__getitem__, ordered))
-    for scores in scored[1:]:
-        values = list(map(add, values, map(scores.__getitem__, ordered)))
-    negated = map(neg, ordered) if not offset else (-offset - d for d in ordered)
-    return heapq.nlargest(wanted, zip(values, negated, strict=True))
+    def _top(
+        self,
+        segment: Segment,
+        clauses: Sequence[Clause],
+        mask: int,
+        found: int,
+        wanted: int,
+    ) -> list[tuple[float, int]]:
+        """The best `wanted` (score, docnum) of the segment's matches."""
+        scored = [self._clause(segment, c) for c in clauses]
+        held = mask.to_bytes(segment.reader.doc_count_all() // 8 + 1, "little")
+        if len(scored) == 1 and found >= SCAN_FACTOR * wanted:
+            scores, top = scored[0], []
+            for d in self._ranked(segment, clauses[0]):
+                if held[d >> 3] >> (d & 7) & 1:
+                    top.append((scores[d], d))
+                    if len(top) == wanted:
+                        break
+            return top
+        smallest = min(scored, key=len)
+        docs = [d for d in smallest if held[d >> 3] >> (d & 7) & 1]
+        values = list(map(scored[0].__getitem__, docs))
+        for scores in scored[1:]:
+            values = list(map(add, values, map(scores.__getitem__, docs)))
+        best = heapq.nlargest(wanted, zip(values, map(neg, docs), strict=True))
+        return [(score, -negated) for score, negated in best]
 
 
 def _merge(
@@ -288,11 +348,10 @@ def _merge(
     return heapq.nlargest(wanted, a + b) if a else b
 
 
-def _count_values(
-    counts: dict[str, int], values: dict[str, frozenset[int]], docs: Set[int]
-) -> None:
-    for value, holders in values.items():
-        if found := len(docs.intersection(holders)):
+def _count_values(counts: dict[str, int], masks: dict[str, int], mask: int) -> None:
+    """Add, for each value, the documents of `mask` that hold it."""
+    for value, holders in masks.items():
+        if found := (mask & holders).bit_count():
             counts[value] = counts.get(value, 0) + found
 
 

@@ -152,3 +152,24 @@ def test_a_snippet_falls_back_to_the_title_when_the_body_does_not_match():
     (hit,) = index.search(Query("orgues")).hits
     assert hit.snippet == "Inventaire des <mark>orgues</mark>"
     index.close()
+
+
+def test_a_broad_query_ranks_its_first_page_as_a_full_ranking_does():
+    """Many matches are read best first; the page must be the one every match
+    scored and sorted gives, ties going to the older document."""
+    index = open_index("memory:")
+    index.add(
+        resource(
+            i, f"Fiche {i}", "atelier " * (1 + i % 7) + "et autres mots " * (i % 5)
+        )
+        for i in range(1, 301)
+    )
+    everything = index.search(Query("atelier", per_page=300))
+    first_page = index.search(Query("atelier", per_page=20))
+    assert everything.total == first_page.total == 300
+    assert [hit.id for hit in first_page.hits] == [
+        hit.id for hit in everything.hits[:20]
+    ]
+    ties = [hit for hit in everything.hits if hit.score == everything.hits[0].score]
+    assert len(ties) > 1 and [h.id for h in ties] == sorted(h.id for h in ties)
+    index.close()
