@@ -98,7 +98,7 @@ def _default_settings(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from argon2 import PasswordHasher
 
-    from app import mail
+    from app import mail, realtime
     from app import models as _models  # noqa: F401  (the whole schema, for Alembic)
     from app.auth import identity
     from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
@@ -122,6 +122,7 @@ def _init_extensions(app: Flask) -> None:
         channel=app.config["SOCKETIO_CHANNEL"],
         max_http_buffer_size=64 * 1024,  # a message is 4,000 characters at most
     )
+    app.wsgi_app = realtime.without_compression(app.wsgi_app)
     _trust_proxies(app)  # outside Socket.IO's middleware: it sees the real scheme
     app.extensions["eig_hasher"] = PasswordHasher(
         time_cost=app.config["ARGON2_TIME_COST"],
