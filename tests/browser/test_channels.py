@@ -178,3 +178,24 @@ def test_a_reply_shows_under_its_question_and_in_its_thread(members, live_server
     thread_link.click()
     expect(bruno.locator("#thread-title")).to_be_visible()
     expect(bruno.locator("#messages .eig-message")).to_have_count(2)
+
+
+def test_a_channel_page_opens_one_socket_and_the_bell_rings_through_it(
+    members, live_server
+):
+    slug, (alice_name, bruno_name), (alice, bruno) = members
+    opened = []
+    bruno.on("websocket", lambda _socket: opened.append(bruno.url))  # by page
+    open_channel(bruno, slug)
+    bell = bruno.locator("header .fr-header__tools [data-notification-bell]")
+    expect(bell).to_have_attribute("data-live", "connected")
+
+    with live_server.app.app_context():
+        author = db.session.scalar(select(Member).filter_by(username=alice_name))
+        channel = channels.readable_channel(author, slug)
+        channels.post_message(author, channel, f"Tu as vu, @{bruno_name} ?")
+
+    expect(bruno.locator("#messages .eig-message")).to_have_count(1)
+    expect(bell.locator("[data-unread-count]")).to_contain_text("1 non lue")
+    on_channel = [url for url in opened if url.endswith(f"/channels/{slug}")]
+    assert len(on_channel) == 1, opened  # the bell and the channel share it

@@ -3,6 +3,7 @@
 // still works: the composer posts a form and the page reloads.
 
 import { mentionsOpen, setUpComposer } from "./composer.js";
+import { onConnect, pageSocket } from "./socket.js";
 
 const chat = document.getElementById("chat");
 const list = document.getElementById("messages");
@@ -24,7 +25,7 @@ const typists = new Map(); // username -> timer
 let lastId = Math.max(0, ...[...list.children].map((li) => Number(li.dataset.id)));
 let lastTypingSent = 0;
 
-const socket = io({ transports: ["websocket", "polling"] });
+const socket = pageSocket();
 
 function say(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
@@ -383,7 +384,7 @@ function loadOlder(button) {
 
 // Wiring -----------------------------------------------------------------
 
-socket.on("connect", () => {
+onConnect(() => {
   setState("connected");
   socket.emit("join_channel", { channel, after: lastId }, (ack) => {
     if (!ack || !ack.ok) return showAckError(ack);

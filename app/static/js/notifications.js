@@ -2,6 +2,8 @@
 // member's own Socket.IO room (the server emits "notification_created" there).
 // No inline script: this module is loaded by base.html for logged-in members.
 
+import { onConnect, pageSocket } from "./socket.js";
+
 function setCount(count) {
   for (const badge of document.querySelectorAll("[data-unread-count]")) {
     badge.firstChild.textContent = String(count);
@@ -35,10 +37,10 @@ function announce(text) {
 }
 
 if (typeof io === "function" && document.querySelector("[data-notification-bell]")) {
-  const socket = io({ transports: ["websocket", "polling"] });
+  const socket = pageSocket();
   const bells = document.querySelectorAll("[data-notification-bell]");
   const mark = (state) => bells.forEach((bell) => { bell.dataset.live = state; });
-  socket.on("connect", () => mark("connected"));
+  onConnect(() => mark("connected"));
   socket.on("disconnect", () => mark("disconnected"));
   socket.on("notification_created", (notification) => {
     setCount(notification.unread);
