@@ -60,14 +60,21 @@ def handler(event: str):
 
 
 @socketio.on("connect")
-def on_connect(_auth=None):
-    """A browser opens its socket: only logged-in members may."""
+def on_connect(auth=None):
+    """A browser opens its socket: only logged-in members may.
+
+    The socket hears its member's room (notifications, mentions) and, for the
+    unread badges, every channel of the member, unless it says it only watches
+    notifications (`{"watch": "notifications"}`: a page without channels, which
+    would otherwise receive every message of all of them)."""
     _reload_member()
     if not current_user.is_authenticated:
         raise ConnectionRefusedError("Connectez-vous pour discuter.")
     join_room(realtime.member_room(current_user.id))
-    for channel_id in services.member_channel_ids(current_user):  # unread badges
-        join_room(realtime.channel_room(channel_id))
+    watch = auth.get("watch") if isinstance(auth, dict) else None
+    if watch != "notifications":
+        for channel_id in services.member_channel_ids(current_user):
+            join_room(realtime.channel_room(channel_id))
     if realtime.track_socket(request.sid, current_user.id):
         realtime.publish(None, "presence", _presence(current_user, True))
 

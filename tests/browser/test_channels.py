@@ -199,3 +199,27 @@ def test_a_channel_page_opens_one_socket_and_the_bell_rings_through_it(
     expect(bell.locator("[data-unread-count]")).to_contain_text("1 non lue")
     on_channel = [url for url in opened if url.endswith(f"/channels/{slug}")]
     assert len(on_channel) == 1, opened  # the bell and the channel share it
+
+
+def test_a_page_without_the_chat_is_not_sent_the_channels_messages(
+    members, live_server
+):
+    slug, (alice_name, bruno_name), (_alice, bruno) = members
+    frames = []
+    bruno.on(
+        "websocket",
+        lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)),
+    )
+    bruno.goto("/defis")  # the bell only
+    bell = bruno.locator("header .fr-header__tools [data-notification-bell]")
+    expect(bell).to_have_attribute("data-live", "connected")
+
+    with live_server.app.app_context():
+        author = db.session.scalar(select(Member).filter_by(username=alice_name))
+        channel = channels.readable_channel(author, slug)
+        channels.post_message(author, channel, "Une nouvelle pour l'équipe")
+        channels.post_message(author, channel, f"Et toi, @{bruno_name} ?")
+
+    expect(bell.locator("[data-unread-count]")).to_contain_text("1 non lue")
+    texts = [f if isinstance(f, str) else f.decode() for f in frames]
+    assert not [t for t in texts if "message_posted" in t], texts

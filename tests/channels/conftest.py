@@ -21,14 +21,14 @@ def connect(app):
     """connect(member) -> a Socket.IO test client logged in as that member."""
     opened = []
 
-    def _connect(member):
+    def _connect(member, **options):
         client = app.test_client()
         response = client.post(
             "/auth/login",
             data={"username": member.username, "password": "Un-mot-de-passe-solide-42"},
         )
         assert response.status_code == 302
-        socket = socketio.test_client(app, flask_test_client=client)
+        socket = socketio.test_client(app, flask_test_client=client, **options)
         opened.append(socket)
         socket.http = client
         return socket

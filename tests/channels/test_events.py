@@ -204,3 +204,22 @@ def test_preview_renders_without_storing(app, alice, bob, connect):
     assert ack["ok"] and "<strong>gras</strong>" in ack["html"]
     assert '<a href="/members/bob"' in ack["html"] and "<script>" not in ack["html"]
     assert services.list_messages(alice, channel) == []
+
+
+def test_a_socket_watching_notifications_only_hears_no_channel(
+    app, alice, bob, connect
+):
+    channel = open_channel(alice, bob)
+    b = connect(bob, auth={"watch": "notifications"})  # a page without the chat
+    b.get_received()
+    services.post_message(alice, channel, "Pendant que tu lis un défi")
+    services.post_message(alice, channel, f"Tu as vu, @{bob.username} ?")
+    heard = {
+        (e["name"], e["args"][0]["body"])
+        for e in b.get_received()
+        if e["name"] in ("message_posted", "mentioned")
+    }
+    assert heard == {("mentioned", f"Tu as vu, @{bob.username} ?")}
+    assert b.emit("join_channel", {"channel": channel.slug}, callback=True)["ok"]
+    services.post_message(alice, channel, "Et maintenant ?")  # it opened the channel
+    assert [m["body"] for m in events(b, "message_posted")] == ["Et maintenant ?"]
