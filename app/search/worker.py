@@ -1,8 +1,10 @@
 """Index in the background: commits return at once, the index follows within a second.
 
-One thread per process drains the outbox; changes that come while it works are
-taken together in its next round, so a busy channel costs one index commit per
-round, not one per message.
+One thread per process drains the outbox. It waits for a pause in the commits
+(QUIET_SECONDS) before indexing, but never longer than GATHER_SECONDS after the
+first one: a busy channel costs one index commit per round of about a dozen
+messages, not one per message (a Whoosh commit of one document costs 5 to 9 ms,
+one of 25 under 1 ms each), and a lone change is searchable 50 ms after it.
 """
 
 import atexit
@@ -15,7 +17,8 @@ from flask import Flask
 from app.search import sync
 
 log = logging.getLogger(__name__)
-GATHER_SECONDS = 0.05  # let a burst of commits arrive before indexing them
+QUIET_SECONDS = 0.05  # no commit for this long: index what came
+GATHER_SECONDS = 0.25  # a steady stream of commits: index at least this often
 
 
 class IndexWorker:
@@ -48,9 +51,17 @@ class IndexWorker:
     def _run(self) -> None:
         while True:
             self._wake.wait()
-            time.sleep(GATHER_SECONDS)
-            self._wake.clear()
+            self._gather()
             self.drain()
+
+    def _gather(self) -> None:
+        """Return once commits pause, or GATHER_SECONDS after the first one."""
+        deadline = time.monotonic() + GATHER_SECONDS
+        while True:
+            self._wake.clear()
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._wake.wait(min(QUIET_SECONDS, left)):
+                return
 
     def drain(self) -> None:
         """Index what the outbox holds now."""
