@@ -85,6 +85,11 @@ def bitmask(docnums: Iterable[int]) -> int:
     return int.from_bytes(bits, "little")
 
 
+def mask_cost(mask: int) -> int:
+    """A bitmask's size in the cache's unit (a cached posting, about 100 bytes)."""
+    return 1 + mask.bit_length() // 800
+
+
 def _raw_postings(reader: Any, field: str, text: str) -> tuple[Sequence, Sequence]:
     """(docnums, weights) of a term in one segment, deleted documents included
     (the filter set leaves them out). Reads Whoosh's blocks whole when it can."""
@@ -158,7 +163,7 @@ class Segment:
         return self.cache.get(
             (self.segid, "term-mask", field, text),
             lambda: bitmask(self.term(field, text)),
-            cost=lambda _mask: 1,
+            cost=mask_cost,
         )
 
     def phrase_docs(self, field: str, tokens: tuple[str, ...]) -> frozenset[int]:
@@ -181,7 +186,11 @@ class Segment:
                 for btext in list(self.reader.lexicon(field))
             }
 
-        return self.cache.get((self.segid, "values", field), build)
+        return self.cache.get(
+            (self.segid, "values", field),
+            build,
+            cost=lambda masks: 1 + sum(map(mask_cost, masks.values())),
+        )
 
     def allowed(self, filters: wq.Query) -> int:
         """The live documents that pass the filters (kinds, facet values, access)."""
@@ -189,7 +198,7 @@ class Segment:
         return self.cache.get(
             (self.segid, live, "allowed", repr(filters)),
             lambda: bitmask(filters.docs(self.sub)),
-            cost=lambda _mask: 1,
+            cost=mask_cost,
         )
 
 
@@ -252,7 +261,7 @@ class Matching:
         return self.cache.get(
             (segment.segid, "clause-mask", clause),
             lambda: bitmask(self._clause(segment, clause)),
-            cost=lambda _mask: 1,
+            cost=mask_cost,
         )
 
     def _ranked(self, segment: Segment, clause: Clause) -> array:

@@ -173,3 +173,24 @@ def test_a_broad_query_ranks_its_first_page_as_a_full_ranking_does():
     ties = [hit for hit in everything.hits if hit.score == everything.hits[0].score]
     assert len(ties) > 1 and [h.id for h in ties] == sorted(h.id for h in ties)
     index.close()
+
+
+def test_cached_bitmasks_count_for_their_size():
+    """Masks of thousands of documents are not free: a bounded cache of them
+    forgets the oldest instead of growing without end."""
+    from search_index.whoosh_scoring import BoundedCache, bitmask, mask_cost
+
+    every = bitmask(range(50_000))
+    assert every.bit_count() == 50_000 and mask_cost(every) == 63
+    cache = BoundedCache(budget=200)
+    for n in range(100):
+        cache.get(("mask", n), lambda n=n: every >> n, cost=mask_cost)
+    rebuilt = []
+
+    def again(n: int) -> int:
+        rebuilt.append(n)
+        return every >> n
+
+    cache.get(("mask", 99), lambda: again(99), cost=mask_cost)  # the newest: kept
+    cache.get(("mask", 0), lambda: again(0), cost=mask_cost)  # the oldest: dropped
+    assert rebuilt == [0]
