@@ -329,9 +329,6 @@ def marks_for(words: Iterable[str]) -> Compiled:
     return out
 
 
-_TOKEN = re.compile(r"\w+")
-
-
 def _is_match(word: str, marks: Compiled) -> bool:
     exact = folded(word)
     if exact in marks.exact:
@@ -377,7 +374,8 @@ def highlight(text: str, marks: Compiled) -> str:
     """Escaped text with <mark> around the words the query matched."""
     parts: list[str] = []
     last = 0
-    for token in _TOKEN.finditer(text):
+    forms = frozenset(marks.exact | marks.stems)
+    for token in _locator(forms).finditer(text) if forms else ():
         if _is_match(token.group(), marks):
             parts.append(html.escape(text[last : token.start()]))
             parts.append(f"<mark>{html.escape(token.group())}</mark>")
