@@ -9,11 +9,14 @@ the word being typed and corrections for misspelt words (pg_trgm).
 """
 
 import html
+import json
 import math
 import queue
 import re
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +49,10 @@ MIN_CORRECTED = 5  # words shorter than this are never corrected
 TRIGRAM_FLOOR = 0.2  # pg_trgm similarity of correction candidates
 MAX_CORRECTIONS = 2
 EXPANSIONS = 8
+# Completions, corrections and estimated totals depend on the vocabulary, which
+# changes slowly: kept this long (and dropped at this process's own writes).
+LOOKUP_SECONDS = 30.0
+LOOKUPS_KEPT = 2048
 _TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,40}")
 _VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}")
 # Query words ignored besides the `french` stop list: those unaccent hides from
@@ -54,6 +61,7 @@ _STOP_TEXT = """à été étée étées étés étant étante étants étantes �
 étions étiez étaient fûmes fûtes fût eûmes eûtes eût même
 les cette cet ils elles leurs sans sous très plus"""
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
+_UNIT = "\x1f"  # between a facet's name and a value: chr(31) in SQL
 _START, _STOP = "\ue000", "\ue001"  # ts_headline markers, removed from the text first
 # Weights of the D, C, B, A labels: body (C) < tags (B) < title (A).
 _WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
@@ -85,6 +93,16 @@ _DDL = [
         setweight(to_tsvector({cfg}::regconfig, title), 'A')
         || setweight(to_tsvector({cfg}::regconfig, tags), 'B')
         || setweight(to_tsvector({cfg}::regconfig, body), 'C')) STORED)""",
+    # Each facet value as one "name<US>value" key: counting them over the
+    # candidates is one unnest, not a JSON walk per facet name.
+    """CREATE OR REPLACE FUNCTION eiglink_facet_keys(facets jsonb) RETURNS text[]
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN ARRAY(
+        SELECT f.name || chr(31) || v.value
+        FROM jsonb_each(facets) AS f(name, vals)
+        CROSS JOIN LATERAL jsonb_array_elements_text(CASE jsonb_typeof(f.vals)
+          WHEN 'array' THEN f.vals ELSE '[]' END) AS v(value))""",
+    """ALTER TABLE {t} ADD COLUMN IF NOT EXISTS facet_keys text[]
+      GENERATED ALWAYS AS (eiglink_facet_keys(facets)) STORED""",
     "CREATE INDEX IF NOT EXISTS {tsv_idx} ON {t} USING gin (tsv)",
     "CREATE INDEX IF NOT EXISTS {access_idx} ON {t} USING gin (access)",
     """CREATE INDEX IF NOT EXISTS {title_idx} ON {t}
@@ -140,25 +158,25 @@ _RANK = """d.boost * (
          WHEN d.tsv @@ to_tsquery({cfg}::regconfig, %(qab)s) THEN 0.5 ELSE 0 END)"""
 
 _SEARCH = """WITH m AS MATERIALIZED (
-  SELECT d.key, d.kind, d.facets, {rank} AS score
+  SELECT d.key, d.kind, d.facet_keys, {rank} AS score
   FROM {t} d WHERE {where} LIMIT %(cap)s),
 top AS (SELECT key, score FROM m ORDER BY score DESC, key
         LIMIT %(limit)s OFFSET %(offset)s),
-stats AS (SELECT
-  (SELECT count(*) FROM m) AS total,
-  (SELECT jsonb_object_agg(kind, n)
-   FROM (SELECT kind, count(*) AS n FROM {every} GROUP BY kind) k) AS kinds,
-  (SELECT jsonb_object_agg(name, vals) FROM (
-     SELECT name, jsonb_object_agg(value, n) AS vals FROM (
-       SELECT f.name, v.value, count(*) AS n
-       FROM m CROSS JOIN unnest(%(facet_names)s::text[]) AS f(name)
-       CROSS JOIN LATERAL jsonb_array_elements_text(
-         CASE jsonb_typeof(m.facets -> f.name) WHEN 'array'
-              THEN m.facets -> f.name ELSE '[]' END) AS v(value)
-       GROUP BY f.name, v.value) counted GROUP BY name) named) AS facets)
-SELECT s.total, s.kinds, s.facets, d.kind, d.id, d.title, d.url,
-  left(d.body, {source}), top.score
+counted AS (
+  SELECT 'kind' || chr(31) || kind AS name, count(*) AS n FROM {every} GROUP BY kind
+  UNION ALL
+  SELECT f.name, count(*) FROM m CROSS JOIN unnest(m.facet_keys) AS f(name)
+  WHERE split_part(f.name, chr(31), 1) = ANY(%(facet_names)s::text[])
+  GROUP BY f.name),
+stats AS (SELECT (SELECT count(*) FROM m) AS total,
+  (SELECT array_agg(name) FROM counted) AS names,
+  (SELECT array_agg(n) FROM counted) AS counts)
+SELECT s.total,  -- the counts in the first row only: parsed once
+  CASE WHEN row_number() OVER best = 1 THEN s.names END,
+  CASE WHEN row_number() OVER best = 1 THEN s.counts END,
+  d.kind, d.id, d.title, d.url, left(d.body, {source}), top.score
 FROM stats s LEFT JOIN (top JOIN {t} d USING (key)) ON true
+WINDOW best AS (ORDER BY top.score DESC, top.key)
 ORDER BY top.score DESC, top.key"""
 
 _MATCH = "d.tsv @@ to_tsquery({cfg}::regconfig, %(q)s)"
@@ -205,6 +223,9 @@ class _Pool:
         )
         conn.execute(f"SET statement_timeout = '{SEARCH_TIMEOUT}'")
         conn.execute("SET enable_seqscan = off")
+        # Searches take milliseconds: compiling them would take tens (the
+        # disabled sequential scans inflate costs past jit_above_cost).
+        conn.execute("SET jit = off")
         return conn
 
     def _take(self) -> Connection:
@@ -248,6 +269,37 @@ class _Pool:
                 self._idle.get_nowait()[0].close()
             except queue.Empty:
                 return
+
+
+class _Lookups:
+    """Answers to a search's side questions, kept LOOKUP_SECONDS, LRU-bounded.
+
+    Other hosts' writes reach them within that time: a new word becomes a
+    completion or a correction, an estimated total moves."""
+
+    def __init__(self, kept: int = LOOKUPS_KEPT, seconds: float = LOOKUP_SECONDS):
+        self._data: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._kept, self._seconds = kept, seconds
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            found = self._data.get(key)
+            if found is not None and now - found[0] < self._seconds:
+                self._data.move_to_end(key)
+                return found[1]
+        value = compute()
+        with self._lock:
+            self._data[key] = (now, value)
+            self._data.move_to_end(key)
+            while len(self._data) > self._kept:
+                self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
 
 
 @dataclass(frozen=True)
@@ -359,6 +411,24 @@ def _vocabulary(docs: Iterable[Document]) -> list[str]:
     return sorted(words)
 
 
+def _facet_counts(
+    wanted: Sequence[str], names: list[str], counts: list[int]
+) -> dict[str, dict[str, int]]:
+    """{facet: {value: count}} from the counted "facet<US>value" keys."""
+    facets: dict[str, dict[str, int]] = {name: {} for name in wanted}
+    for key, count in zip(names, counts, strict=True):
+        name, _, value = key.partition(_UNIT)
+        if name in facets:
+            facets[name][value] = int(count)
+    return facets
+
+
+def _planned_rows(conn: Connection, explain: sql.Composed, params: dict) -> int:
+    """The rows the planner expects of an EXPLAIN (FORMAT JSON) statement."""
+    row = conn.execute(explain, params).fetchone()
+    return int(row[0][0]["Plan"]["Plan Rows"]) if row else 0
+
+
 def _shorten(text: str) -> str:
     """Text cut to about SNIPPET_CHARS characters, at a word, marks kept closed."""
     if len(text) <= SNIPPET_CHARS:
@@ -391,6 +461,7 @@ class PostgresIndex:
             "highlight_all": sql.Literal(_HIGHLIGHT_ALL),
         }
         self._rank = self._sql(_RANK)
+        self._lookups = _Lookups()
         self._ensure_schema()
 
     def _sql(self, template: str, **extra: sql.Composable) -> sql.Composed:
@@ -408,10 +479,16 @@ class PostgresIndex:
 
     @contextmanager
     def _transaction(self, timeout: str = WRITE_TIMEOUT) -> Iterator[Connection]:
-        """A connection inside a transaction with a longer statement timeout."""
-        with self._connection() as conn, conn.transaction():
-            conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(timeout))
-            yield conn
+        """A connection inside a transaction with a longer statement timeout.
+        The lookups kept from before the write are dropped after it."""
+        try:
+            with self._connection() as conn, conn.transaction():
+                conn.execute(
+                    sql.SQL("SET LOCAL statement_timeout = {}").format(timeout)
+                )
+                yield conn
+        finally:
+            self._lookups.clear()
 
     def _ensure_schema(self) -> None:
         """Create the extensions, configuration, tables and indexes if missing."""
@@ -473,6 +550,7 @@ class PostgresIndex:
                 conn.execute(self._sql("VACUUM ANALYZE {t}"))
                 conn.execute(self._sql("VACUUM ANALYZE {w}"))
             finally:
+                self._lookups.clear()  # fresh statistics: fresh estimates
                 conn.execute(
                     sql.SQL("SET statement_timeout = {}").format(SEARCH_TIMEOUT)
                 )
@@ -512,8 +590,11 @@ class PostgresIndex:
             return {}
         like = re.sub(r"([\\%_])", r"\\\1", folded) + "%"
         params = {"like": like, "word": folded, "limit": EXPANSIONS}
-        rows = conn.execute(self._sql(_EXPAND), params).fetchall()
-        return {partial or "": [row[0] for row in rows]} if rows else {}
+        found = self._lookups.get(
+            ("expand", folded),
+            lambda: [row[0] for row in conn.execute(self._sql(_EXPAND), params)],
+        )
+        return {partial or "": found} if found else {}
 
     def _corrections(self, conn: Connection, terms: _Terms) -> dict[str, list[str]]:
         """For words of 5+ letters that match nothing, the closest known words."""
@@ -525,6 +606,13 @@ class PostgresIndex:
             "words": [fold(w) for w in words],
             "tsq": [_lexeme(w, prefix=p) for w, p in words.items()],
         }
+        key = ("correct", tuple(sorted(params["tsq"])))
+        return self._lookups.get(key, lambda: self._correct(conn, words, params))
+
+    def _correct(
+        self, conn: Connection, words: dict[str, bool], params: dict[str, Any]
+    ) -> dict[str, list[str]]:
+        """The corrections found by one trigram statement (see _CORRECT)."""
         candidates: dict[str, list[str]] = {}
         with conn.transaction():
             # Transpositions ("orgeus") share few trigrams: look wider, then filter.
@@ -569,7 +657,7 @@ class PostgresIndex:
             _SEARCH, rank=self._rank, where=where, every=self._every_kind(params, query)
         )
         rows = conn.execute(statement, params).fetchall()
-        total, kinds, facets = rows[0][:3] if rows else (0, None, None)
+        total, names, counts = rows[0][:3] if rows else (0, None, None)
         marks = marks_for(terms.highlighted())
         hits = [
             Hit(kind, int(id_), title, url, snippet(title, body, marks), float(score))
@@ -579,8 +667,7 @@ class PostgresIndex:
         exact = total <= CANDIDATES
         if not exact:
             total = max(total, self._estimate(conn, params))
-        counts = {**(facets or {}), "kind": kinds or {}}
-        wanted = {name: counts.get(name, {}) for name in query.facets}
+        wanted = _facet_counts(query.facets, names or [], counts or [])
         return Page(hits, total, query.page, query.per_page, wanted, exact)
 
     def _every_kind(self, params: dict[str, Any], query: Query) -> sql.Composable:
@@ -596,8 +683,11 @@ class PostgresIndex:
         """The planner's estimate of all matches, for broad queries."""
         where = self._where(params, access=_ACCESS_ESTIMATED)
         explain = "EXPLAIN (FORMAT JSON) SELECT 1 FROM {t} d WHERE {where}"
-        row = conn.execute(self._sql(explain, where=where), params).fetchone()
-        return int(row[0][0]["Plan"]["Plan Rows"]) if row else 0
+        statement = self._sql(explain, where=where)
+        filters = json.dumps(params["filters"].obj, sort_keys=True)
+        access, kinds = tuple(params["access"]), tuple(params["kinds"])
+        key = ("estimate", params["q"], access, kinds, filters)
+        return self._lookups.get(key, lambda: _planned_rows(conn, statement, params))
 
     def search(self, query: Query) -> Page:
         """One page of matches, best first, with facet counts."""

@@ -2,6 +2,7 @@
 
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -243,3 +244,36 @@ def test_threads_share_the_pool_safely(pg: PostgresIndex) -> None:
     for thread in threads:
         thread.join()
     assert errors == [] and pg.count() == 81
+
+
+def test_a_word_written_here_completes_at_once(pg: PostgresIndex) -> None:
+    pg.add([Document("defi", 2, "Orgues", "Les grandes orgues")])
+    assert _titles(pg, "informati") == []  # no completion known yet
+    pg.add([DEFI])  # "information": the lookups kept before are dropped
+    assert _titles(pg, "informati") == [DEFI.title]
+
+
+def test_another_hosts_words_complete_within_the_lookup_time(
+    url: str, pg: PostgresIndex
+) -> None:
+    pg._lookups = postgres_backend._Lookups(seconds=0.3)
+    pg.add([Document("defi", 2, "Orgues", "Les grandes orgues")])
+    assert _titles(pg, "informati") == []
+    other = PostgresIndex(url)
+    other.add([DEFI])
+    other.close()
+    assert _titles(pg, "informati") == []  # kept: the other host's word is unknown
+    time.sleep(0.35)
+    assert _titles(pg, "informati") == [DEFI.title]
+
+
+def test_facets_are_counted_on_a_table_made_before_facet_keys(url: str) -> None:
+    old = PostgresIndex(url)
+    old.add([DEFI, Document("defi", 2, "Justice", "x", facets={"promotion": "2020"})])
+    with old._connection() as conn:
+        conn.execute(f'ALTER TABLE "{old.table}" DROP COLUMN facet_keys')
+    old.close()
+    upgraded = PostgresIndex(url)
+    page = upgraded.search(Query("justice", facets=("promotion", "kind")))
+    upgraded.close()
+    assert page.facets == {"promotion": {"2019": 1, "2020": 1}, "kind": {"defi": 2}}
