@@ -35,7 +35,8 @@ Connection = psycopg.Connection[TupleRow]
 
 CONFIG = "eiglink_fr"
 DEFAULT_TABLE = "search_documents"
-CANDIDATES = 500  # matches ranked, counted and faceted per search
+CANDIDATES = 300  # matches ranked, counted and faceted per search
+TITLE_CANDIDATES = 100  # title matches ranked too, wherever they are
 SEARCH_TIMEOUT = "2s"
 WRITE_TIMEOUT = "60s"
 BULK_TIMEOUT = "30min"  # a whole rebuild in one transaction
@@ -105,6 +106,7 @@ _DDL = [
       GENERATED ALWAYS AS (eiglink_facet_keys(facets)) STORED""",
     "CREATE INDEX IF NOT EXISTS {tsv_idx} ON {t} USING gin (tsv)",
     "CREATE INDEX IF NOT EXISTS {access_idx} ON {t} USING gin (access)",
+    "CREATE INDEX IF NOT EXISTS {kind_idx} ON {t} (kind)",  # the type tabs
     """CREATE INDEX IF NOT EXISTS {title_idx} ON {t}
       USING gin (to_tsvector({cfg}::regconfig, title))""",
     "CREATE INDEX IF NOT EXISTS {facets_idx} ON {t} USING gin (facets jsonb_path_ops)",
@@ -157,9 +159,15 @@ _RANK = """d.boost * (
   + CASE WHEN d.tsv @@ to_tsquery({cfg}::regconfig, %(qa)s) THEN 1.0
          WHEN d.tsv @@ to_tsquery({cfg}::regconfig, %(qab)s) THEN 0.5 ELSE 0 END)"""
 
-_SEARCH = """WITH m AS MATERIALIZED (
-  SELECT d.key, d.kind, d.facet_keys, {rank} AS score
-  FROM {t} d WHERE {where} LIMIT %(cap)s),
+# The candidates: the first matches the GIN index gives, and, so that a broad
+# query still ranks them, the documents whose title matches (a smaller index).
+_SEARCH = """WITH found AS MATERIALIZED (
+  (SELECT d.key, d.kind, d.facet_keys, {rank} AS score, true AS first
+   FROM {t} d WHERE {where} LIMIT %(cap)s)
+  UNION ALL
+  (SELECT d.key, d.kind, d.facet_keys, {rank}, false
+   FROM {t} d WHERE {titled} LIMIT %(titled)s)),
+m AS MATERIALIZED (SELECT DISTINCT ON (key) key, kind, facet_keys, score FROM found),
 top AS (SELECT key, score FROM m ORDER BY score DESC, key
         LIMIT %(limit)s OFFSET %(offset)s),
 counted AS (
@@ -168,7 +176,7 @@ counted AS (
   SELECT f.name, count(*) FROM m CROSS JOIN unnest(m.facet_keys) AS f(name)
   WHERE split_part(f.name, chr(31), 1) = ANY(%(facet_names)s::text[])
   GROUP BY f.name),
-stats AS (SELECT (SELECT count(*) FROM m) AS total,
+stats AS (SELECT (SELECT count(*) FROM found WHERE first) AS total,
   (SELECT array_agg(name) FROM counted) AS names,
   (SELECT array_agg(n) FROM counted) AS counts)
 SELECT s.total,  -- the counts in the first row only: parsed once
@@ -183,6 +191,9 @@ _MATCH = "d.tsv @@ to_tsquery({cfg}::regconfig, %(q)s)"
 _TITLE_MATCH = (
     "to_tsvector({cfg}::regconfig, d.title) @@ to_tsquery({cfg}::regconfig, %(q)s)"
 )
+# Title candidates must match the whole query too (an excluded word may be in
+# the body), tested row by row: `IS TRUE` keeps the planner off the big index.
+_TITLED = _TITLE_MATCH + " AND (d.tsv @@ to_tsquery({cfg}::regconfig, %(q)s)) IS TRUE"
 # Searches test access outside its GIN index: "public" is in nearly every search
 # and the planner would AND a useless bitmap of most rows. Estimates use it, for
 # the planner's statistics on the column.
@@ -496,7 +507,7 @@ class PostgresIndex:
             "cfg_name": sql.Identifier(CONFIG),
             **{
                 f"{name}_idx": sql.Identifier(f"{self.table}_{name}")
-                for name in ("tsv", "title", "access", "facets", "trgm")
+                for name in ("tsv", "title", "access", "kind", "facets", "trgm")
             },
         }
         with self._transaction() as conn:
@@ -641,6 +652,7 @@ class PostgresIndex:
             "kinds": kinds,
             "filters": Jsonb({name: [value] for name, value in filters.items()}),
             "cap": CANDIDATES + 1,
+            "titled": TITLE_CANDIDATES,
         }
 
     def _run(self, conn: Connection, terms: _Terms, query: Query) -> Page:
@@ -652,9 +664,12 @@ class PostgresIndex:
             "offset": min((page - 1) * per_page, CANDIDATES + 1),
             "facet_names": [name for name in query.facets if name != "kind"],
         }
-        where = self._where(params)
         statement = self._sql(
-            _SEARCH, rank=self._rank, where=where, every=self._every_kind(params, query)
+            _SEARCH,
+            rank=self._rank,
+            where=self._where(params),
+            titled=self._where(params, match=_TITLED),
+            every=self._every_kind(params, query),
         )
         rows = conn.execute(statement, params).fetchall()
         total, names, counts = rows[0][:3] if rows else (0, None, None)

@@ -277,3 +277,29 @@ def test_facets_are_counted_on_a_table_made_before_facet_keys(url: str) -> None:
     page = upgraded.search(Query("justice", facets=("promotion", "kind")))
     upgraded.close()
     assert page.facets == {"promotion": {"2019": 1, "2020": 1}, "kind": {"defi": 2}}
+
+
+def _more_matches_than_candidates(pg: PostgresIndex) -> None:
+    """Messages saying "commun", more than a search ranks, added first."""
+    many = postgres_backend.CANDIDATES + 20
+    pg.add(
+        Document("message", i, f"Message {i}", "un bien commun") for i in range(many)
+    )
+
+
+def test_a_broad_query_ranks_a_title_match_found_after_the_candidates(
+    pg: PostgresIndex,
+) -> None:
+    _more_matches_than_candidates(pg)
+    pg.add([Document("resource", 1, "Le guide des communs", "Un guide.")])
+    page = pg.search(Query("communs"))
+    assert not page.exact
+    assert page.hits[0].title == "Le guide des communs"
+
+
+def test_a_title_match_without_an_excluded_word_only_in_its_body(
+    pg: PostgresIndex,
+) -> None:
+    _more_matches_than_candidates(pg)
+    pg.add([Document("resource", 1, "Le guide des communs", "Un guide secret.")])
+    assert "Le guide des communs" not in _titles(pg, "communs -secret")
