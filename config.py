@@ -41,6 +41,9 @@ class Config:
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
     # The Redis pub/sub channel of the queue: one per deployment sharing a server.
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
+    # "threading" (one thread a socket), or "gevent" for many sockets in one
+    # process: wsgi.py and gunicorn's gevent worker patch the standard library.
+    ASYNC_MODE = os.environ.get("EIG_ASYNC_MODE", "threading")
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: e-mails are written to the log
@@ -123,6 +126,7 @@ class TestConfig(Config):
     SEARCH_URL = "memory:"
     SEARCH_SYNC = "inline"  # a test reads the index right after a commit
     SOCKETIO_MESSAGE_QUEUE = None
+    ASYNC_MODE = "threading"  # a live server test picks gevent in its environment
     MAIL_SERVER = None
     WTF_CSRF_ENABLED = False  # the security tests turn it back on
     RATELIMIT_ENABLED = False  # the rate-limit tests turn it back on

@@ -2,9 +2,15 @@
 
 import os
 
-from app import create_app
-from app.extensions import socketio
-from config import config_from_env
+if os.environ.get("EIG_ASYNC_MODE") == "gevent":  # before anything opens a socket
+    from gevent import monkey
+
+    if not monkey.is_module_patched("socket"):  # gunicorn -k gevent did already
+        monkey.patch_all()
+
+from app import create_app  # noqa: E402
+from app.extensions import socketio  # noqa: E402
+from config import config_from_env  # noqa: E402
 
 app = create_app(config_from_env())  # EIG_ENV=production: ProductionConfig
 

@@ -117,7 +117,7 @@ def _init_extensions(app: Flask) -> None:
 
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode=realtime.async_mode(app.config["ASYNC_MODE"]),
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
         channel=app.config["SOCKETIO_CHANNEL"],
         max_http_buffer_size=64 * 1024,  # a message is 4,000 characters at most

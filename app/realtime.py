@@ -21,6 +21,31 @@ from app.members.models import Member
 log = logging.getLogger(__name__)
 
 
+ASYNC_MODES = ("threading", "gevent")
+
+
+def async_mode(name: str) -> str:
+    """The Socket.IO async mode, checked: gevent only where gevent runs the
+    process (its greenlets need the patched standard library)."""
+    if name not in ASYNC_MODES:
+        raise RuntimeError(f"EIG_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+    if name == "gevent" and not gevent_patched():
+        raise RuntimeError(
+            "EIG_ASYNC_MODE=gevent needs gevent's monkey patching: start the app "
+            "with `python wsgi.py` or `gunicorn -k gevent`"
+        )
+    return name
+
+
+def gevent_patched() -> bool:
+    """True when gevent has patched this process's sockets."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("socket")
+
+
 def publish(room: str, event_name: str, payload: dict, skip_sid: str | None = None):
     """Send an event to every socket in a room (on every process)."""
     socketio.emit(event_name, payload, to=room, skip_sid=skip_sid)

@@ -4,17 +4,25 @@
 
 One worker per process: a Socket.IO client must reach the process that holds its
 session, and nginx can make clients stick to a process (several per host, each
-on its own port) but gunicorn cannot between its own workers. Threads serve the
-requests, and each open socket holds one thread: size EIG_THREADS for the
-sockets one process should carry.
+on its own port) but gunicorn cannot between its own workers.
+
+By default threads serve the requests, and each open socket holds one thread:
+size EIG_THREADS for the sockets one process should carry. With
+EIG_ASYNC_MODE=gevent, greenlets do (up to EIG_CONNECTIONS at once): a socket
+costs kilobytes, not a thread, and a message sent to a busy channel reaches its
+sockets several times cheaper (benchmarks/chat.py).
 """
 
 import os
 
 bind = os.environ.get("EIG_BIND", "127.0.0.1:8001")
 workers = 1
-worker_class = "gthread"
-threads = int(os.environ.get("EIG_THREADS", "100"))
+if os.environ.get("EIG_ASYNC_MODE") == "gevent":
+    worker_class = "gevent"
+    worker_connections = int(os.environ.get("EIG_CONNECTIONS", "1000"))
+else:
+    worker_class = "gthread"
+    threads = int(os.environ.get("EIG_THREADS", "100"))
 timeout = 30  # the worker's heartbeat; long-lived sockets do not block it
 graceful_timeout = 20
 keepalive = 5

@@ -33,9 +33,10 @@ def handshake(url: str, extensions: str) -> str:
     return head.split(b"\r\n\r\n")[0].decode("latin-1")
 
 
-@pytest.fixture
-def server(tmp_path):
+@pytest.fixture(params=["threading", "gevent"])
+def server(request, tmp_path):
     env = {
+        "EIG_ASYNC_MODE": request.param,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
         "SECRET_KEY": "compression-test",
         "SEARCH_URL": "memory:",

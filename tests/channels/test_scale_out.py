@@ -57,8 +57,9 @@ def _member(n: int) -> Member:
     return member
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str, mode: str = "threading") -> dict[str, str]:
     return {
+        "EIG_ASYNC_MODE": mode,
         "DATABASE_URL": database_url,
         "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
         "SECRET_KEY": "shared-by-both-processes",
@@ -118,10 +119,11 @@ def wait_for(listeners, expected: dict[str, int], seconds: float = 60) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.parametrize("mode", ["threading", "gevent"])
 def test_every_client_gets_every_message_of_its_channel_once_and_in_order(
-    shared_database, tmp_path
+    shared_database, tmp_path, mode
 ):
-    env = server_env(shared_database)
+    env = server_env(shared_database, mode)
     with (
         app_process(free_port(), env, tmp_path / "a.log") as url_a,
         app_process(free_port(), env, tmp_path / "b.log") as url_b,

@@ -137,11 +137,12 @@ def search_index():
     index.close()
 
 
-def app_env(search_url: str) -> dict[str, str]:
+def app_env(search_url: str, mode: str) -> dict[str, str]:
     """The production settings both processes share (deploy/eiglink.env.example)."""
     run = uuid.uuid4().hex[:8]  # nothing shared with other runs on this Redis
     return {
         "EIG_ENV": "production",
+        "EIG_ASYNC_MODE": mode,
         "EIG_THREADS": "20",
         "SECRET_KEY": "the-same-secret-on-every-host",
         "DATABASE_URL": DATABASE_URL,
@@ -157,10 +158,10 @@ def app_env(search_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def app_processes(search_url: str, logs: Path) -> Iterator[list[str]]:
+def app_processes(search_url: str, logs: Path, mode: str) -> Iterator[list[str]]:
     """Two gunicorn processes (deploy/gunicorn.conf.py); yields host:port of each."""
     ports = [free_port(), free_port()]
-    env = app_env(search_url)
+    env = app_env(search_url, mode)
     envs = [{**env, "EIG_BIND": f"127.0.0.1:{port}"} for port in ports]
     command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
     command.append("wsgi:app")
@@ -300,10 +301,10 @@ class Site:
         return client
 
 
-@pytest.fixture
-def site(workdir, database, search_index, tmp_path) -> Iterator[Site]:
+@pytest.fixture(params=["threading", "gevent"])  # gunicorn's gthread, gevent workers
+def site(request, workdir, database, search_index, tmp_path) -> Iterator[Site]:
     https, http = free_port(), free_port()
-    with app_processes(search_index, tmp_path) as upstreams:
+    with app_processes(search_index, tmp_path, request.param) as upstreams:
         cert = render_site(workdir, upstreams, https, http)
         with nginx(workdir, https):
             yield Site(f"https://127.0.0.1:{https}", cert, workdir / "access.log")
