@@ -1,8 +1,9 @@
 """Chat budget: 200 sockets in one channel, against a bare python-socketio server.
 
-Measures, for a bare python-socketio broadcast server and for the real app
-(`python wsgi.py`, one process, no message queue), started one after the other in
-the same run, both served by Werkzeug's threaded server with simple-websocket:
+Measures, for a bare python-socketio broadcast server (benchmarks/chat_bare.py)
+and for the real app (`python wsgi.py`, one process, no message queue), started one
+after the other in the same run, in each async mode (EIG_ASYNC_MODE): threading
+(Werkzeug's threaded server with simple-websocket), then gevent (gevent's server):
 - at a fixed rate (50 messages/s): the share of (message, socket) pairs delivered
   and the p50/p99 send→receive latency over all of them;
 - sustained throughput: senders waiting for each ack, in parallel, as fast as they
@@ -12,7 +13,7 @@ The clients are spread over several processes (asyncio python-socketio clients),
 that receiving 10,000 events a second is not the bottleneck; times come from
 `time.monotonic()`, one clock for every process on Linux.
 
-Run from the repository root:  .venv/bin/python benchmarks/chat.py [--quick]
+Run from the repository root:  .venv/bin/python benchmarks/chat.py [--quick] [--mode M]
 """
 
 import argparse
@@ -42,6 +43,7 @@ PASSWORD = "Un-mot-de-passe-de-bench-42"
 CHANNEL = "bench"  # the channel's slug (create_channel slugifies its name)
 P99_BUDGET_MS = 100.0  # DESIGN.md: p99 send→receive ≤ 100 ms at 50 messages/s
 THROUGHPUT_RATIO = 0.5  # DESIGN.md: throughput within 2× of the bare server
+MODES = ("threading", "gevent")  # EIG_ASYNC_MODE: the default, then many sockets
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 REPLY_SECONDS = 120  # a client process that does not answer by then has failed
 
@@ -93,9 +95,10 @@ def prepare_database(path: Path, members: int, url: str | None = None) -> str:
     return url
 
 
-def app_env(database_url: str) -> dict[str, str]:
+def app_env(database_url: str, mode: str) -> dict[str, str]:
     """The app's environment: one process, no queue, no rate or flood limit."""
     return {
+        "EIG_ASYNC_MODE": mode,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "benchmark-only",
         "SEARCH_URL": "memory:",
@@ -105,33 +108,6 @@ def app_env(database_url: str) -> dict[str, str]:
         "ARGON2_MEMORY_COST": "1024",
         "SOCKETIO_MESSAGE_QUEUE": "",
     }
-
-
-def run_bare_server(port: int) -> None:
-    """The baseline: python-socketio in threading mode, one broadcast handler,
-    served like `wsgi.py` (Werkzeug's threaded server, simple-websocket)."""
-    import socketio
-    from werkzeug.serving import run_simple
-
-    sio = socketio.Server(async_mode="threading")
-    ids = itertools.count(1)
-
-    @sio.on("join_channel")
-    def on_join(sid, data):
-        sio.enter_room(sid, data["channel"])
-        return {"ok": True}
-
-    @sio.on("send_message")
-    def on_send(sid, data):
-        message = {**data, "id": next(ids)}
-        sio.emit("message_posted", message, to=data["channel"])
-        return {"ok": True, "id": message["id"]}
-
-    def ready(_environ, start_response):  # what server_process polls
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"ok"]
-
-    run_simple("127.0.0.1", port, socketio.WSGIApp(sio, ready), threaded=True)
 
 
 def server_cpu(pid: int) -> float:
@@ -491,29 +467,33 @@ def verdict(row: dict, bare: dict | None) -> str:
     return "PASS" if not missed else "FAIL: " + ", ".join(missed)
 
 
-def report(rows: dict[str, dict]) -> bool:
-    """Print the table; True when the app meets every budget."""
-    bare = rows.get("bare server")
+def report(rows: dict[tuple[str, str], dict]) -> bool:
+    """Print the table; True when the app meets every budget in every mode
+    measured (each app row against the bare server of its mode)."""
     header = (
-        f"{'server':<13}{'clients':>8}{'sent':>6}{'deliv %':>9}{'p50 ms':>8}"
-        f"{'p99 ms':>8}{'ack p99':>8}{'msg/s':>8}{'ratio':>7}{'cpu cli/srv':>13}"
-        f"{'srv ms/msg':>11}  budget"
+        f"{'server':<9}{'mode':<10}{'clients':>8}{'sent':>6}{'deliv %':>9}"
+        f"{'p50 ms':>8}{'p99 ms':>8}{'ack p99':>8}{'msg/s':>8}{'ratio':>7}"
+        f"{'cpu cli/srv':>13}{'srv ms/msg':>11}  budget"
     )
     print(header)
     print("-" * (len(header) + 30))
-    for label, row in rows.items():
-        against = bare if label == "app" else None
+    verdicts = []
+    for (server, mode), row in rows.items():
+        bare = rows.get(("bare", mode))
+        against = bare if server == "app" else None
         ratio = row["throughput"] / ((bare or row)["throughput"] or float("nan"))
         cpu = f"{row['cpu_client']:.0%}/{row['cpu_server']:.0%}"
+        result = verdict(row, against)
+        if server == "app":
+            verdicts.append(result)
         print(
-            f"{label:<13}{row['clients']:>8}{row['sent']:>6}"
+            f"{server:<9}{mode:<10}{row['clients']:>8}{row['sent']:>6}"
             f"{row['delivered'] * 100:>9.2f}{row['p50']:>8.1f}{row['p99']:>8.1f}"
             f"{row['ack_p99']:>8.1f}"
             f"{row['throughput']:>8.1f}{ratio:>6.2f}×{cpu:>13}"
-            f"{row['ms_per_message']:>11.1f}  "
-            f"{verdict(row, against)}"
+            f"{row['ms_per_message']:>11.1f}  {result}"
         )
-    return "app" in rows and verdict(rows["app"], bare) == "PASS"
+    return bool(verdicts) and all(v == "PASS" for v in verdicts)
 
 
 def show_errors(log: Path, lines: int = 15) -> None:
@@ -557,7 +537,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--only", choices=("app", "bare"), help="measure one server (no verdict)"
     )
-    parser.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--mode",
+        choices=(*MODES, "both"),
+        default="both",
+        help="EIG_ASYNC_MODE of both servers (both: threading, then gevent)",
+    )
     args = parser.parse_args()
     args.clients = args.clients or (50 if args.quick else 200)
     args.duration = args.duration or (5 if args.quick else 10)
@@ -566,44 +551,47 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def run_servers(args, tmp: Path, stack: ExitStack) -> dict[str, dict]:
-    """The bare server, then the app: the same clients and phases for both."""
+def run_servers(args, tmp: Path, stack: ExitStack) -> dict[tuple[str, str], dict]:
+    """In each mode, the bare server, then the app: the same clients and phases."""
     rows = {}
-    if args.only != "app":
-        rows["bare server"] = measure_bare(args, tmp, stack)
-    if args.only != "bare":
-        rows["app"] = measure_app(args, tmp, stack)
+    for mode in MODES if args.mode == "both" else (args.mode,):
+        if args.only != "app":
+            rows[("bare", mode)] = measure_bare(args, mode, tmp, stack)
+        if args.only != "bare":
+            rows[("app", mode)] = measure_app(args, mode, tmp, stack)
     return rows
 
 
-def measure_bare(args, tmp: Path, stack: ExitStack) -> dict:
-    port = free_port()
-    bare_cmd = [sys.executable, __file__, "--bare-server", str(port)]
-    url, pid = stack.enter_context(server_process(bare_cmd, port, {}, tmp / "bare.log"))
+def measure_bare(args, mode: str, tmp: Path, stack: ExitStack) -> dict:
+    port, log = free_port(), tmp / f"bare-{mode}.log"
+    command = [sys.executable, str(ROOT / "benchmarks" / "chat_bare.py"), str(port)]
+    env = {"EIG_ASYNC_MODE": mode}
+    url, pid = stack.enter_context(server_process(command, port, env, log))
     bare = measure(url, pid, args, login=False, profile=None)
     stack.close()
-    show_errors(tmp / "bare.log")
-    print(f"bare server measured; load average {load()}")
+    show_errors(log)
+    print(f"bare server ({mode}) measured; load average {load()}")
     return bare
 
 
-def measure_app(args, tmp: Path, stack: ExitStack) -> dict:
+def measure_app(args, mode: str, tmp: Path, stack: ExitStack) -> dict:
     database = prepare_database(tmp / "chat.db", args.clients, args.database)
-    app_cmd = [sys.executable, str(ROOT / "wsgi.py")]
+    command, log = [sys.executable, str(ROOT / "wsgi.py")], tmp / f"app-{mode}.log"
     url, pid = stack.enter_context(
-        server_process(app_cmd, free_port(), app_env(database), tmp / "app.log")
+        server_process(command, free_port(), app_env(database, mode), log)
     )
-    app = measure(url, pid, args, login=True, profile=args.profile)
+    profile = args.profile
+    if profile and args.mode == "both":
+        profile = profile.with_name(f"{profile.stem}-{mode}{profile.suffix}")
+    app = measure(url, pid, args, login=True, profile=profile)
     stack.close()
-    show_errors(tmp / "app.log")
+    show_errors(log)
+    print(f"app ({mode}) measured; load average {load()}")
     return app
 
 
 def main() -> int:
     args = parse_args()
-    if args.bare_server:
-        run_bare_server(args.bare_server)
-        return 0
     started = time.monotonic()
     print(
         f"{args.clients} clients in {args.processes} processes (+1 for the "
