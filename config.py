@@ -38,6 +38,9 @@ class Config:
     # "background": a thread indexes within a second of each commit, in batches;
     # "inline": the commit indexes before it returns (tests, scripts).
     SEARCH_SYNC = os.environ.get("SEARCH_SYNC", "background")
+    # "background": instant notification e-mails leave from a thread of their
+    # own; "inline": before the notifying request or event returns (tests).
+    MAIL_SYNC = os.environ.get("MAIL_SYNC", "background")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
     # The Redis pub/sub channel of the queue: one per deployment sharing a server.
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
@@ -125,6 +128,7 @@ class TestConfig(Config):
     )
     SEARCH_URL = "memory:"
     SEARCH_SYNC = "inline"  # a test reads the index right after a commit
+    MAIL_SYNC = "inline"  # a test reads the inbox right after the request
     SOCKETIO_MESSAGE_QUEUE = None
     ASYNC_MODE = "threading"  # a live server test picks gevent in its environment
     MAIL_SERVER = None

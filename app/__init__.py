@@ -130,6 +130,10 @@ def _init_extensions(app: Flask) -> None:
         parallelism=app.config["ARGON2_PARALLELISM"],
     )
     app.extensions["eig_mailer"] = mail.Mailer.from_config(app.config)
+    if app.config["MAIL_SYNC"] == "background":
+        from app.notifications.delivery import MailWorker
+
+        app.extensions["mail_worker"] = MailWorker(app)
     _init_search(app)
     _init_realtime(app)
 

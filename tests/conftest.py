@@ -1,6 +1,8 @@
 """Fixtures shared by every test: app, client, auth, and database helpers."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import g, request_started
@@ -44,6 +46,20 @@ def app(tmp_path):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()  # close pooled connections: no ResourceWarning
+
+
+@contextmanager
+def file_app(path, **settings) -> Iterator:
+    """An app on a new SQLite file, with TestConfig changed by `settings`, for the
+    tests where background threads write while the test thread reads."""
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config |= {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", **settings}
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from app import realtime, timeutil
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.members.models import Member
-from app.notifications import emails, links
+from app.notifications import delivery, emails, links
 from app.notifications.models import (
     EMAIL_MODES,
     KINDS,
@@ -86,17 +86,15 @@ def notify_many(
 
 
 def _deliver(notification: Notification, recipient: Member, modes: dict) -> None:
-    """After the commit: the live bell, then the e-mail if wanted at once."""
+    """After the commit: the live bell, then the e-mail if wanted at once (sent
+    by the mail thread unless MAIL_SYNC=inline)."""
     realtime.publish(
         realtime.member_room(recipient.id),
         "notification_created",
         {**notification_payload(notification), "unread": unread_count(recipient)},
     )
-    if modes[recipient.id] == "instant" and emails.email_notification(
-        notification, recipient, KIND_LABELS[notification.kind]
-    ):
-        notification.emailed_at = timeutil.utcnow()
-        db.session.commit()
+    if modes[recipient.id] == "instant":
+        delivery.deliver_later(notification, recipient, KIND_LABELS[notification.kind])
 
 
 def notification_payload(notification: Notification) -> dict:

@@ -7,13 +7,13 @@ messages, not one per message (a Whoosh commit of one document costs 5 to 9 ms,
 one of 25 under 1 ms each), and a lone change is searchable 50 ms after it.
 """
 
-import atexit
 import logging
 import threading
 import time
 
 from flask import Flask
 
+from app.background import OnDemandThread
 from app.search import sync
 
 log = logging.getLogger(__name__)
@@ -27,26 +27,12 @@ class IndexWorker:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
-        self._at_exit = False
+        self._thread = OnDemandThread(self._run, "search-index", self.drain)
 
     def notify(self) -> None:
         """Called after a commit: index what it changed, soon."""
-        self._ensure_thread()
+        self._thread.ensure()
         self._wake.set()
-
-    def _ensure_thread(self) -> None:
-        # Started on first use, so each forked worker process gets its own.
-        with self._start_lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="search-index", daemon=True
-                )
-                self._thread.start()
-                if not self._at_exit:  # a CLI command ends before the thread does
-                    atexit.register(self.drain)
-                    self._at_exit = True
 
     def _run(self) -> None:
         while True:

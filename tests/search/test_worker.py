@@ -5,10 +5,8 @@ import time
 
 import pytest
 
-from app import create_app
-from app.extensions import db
 from app.search import services, sync
-from config import TestConfig
+from tests.conftest import file_app
 from tests.factories import make_member
 
 STREAM, SPACING = 30, 0.02  # a commit every 20 ms for 0.6 s
@@ -16,19 +14,8 @@ STREAM, SPACING = 30, 0.02  # a commit every 20 ms for 0.6 s
 
 @pytest.fixture
 def background_app(tmp_path):
-    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    app = create_app(
-        {
-            **settings,
-            "SEARCH_SYNC": "background",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.db'}",
-        }
-    )
-    with app.app_context():
-        db.create_all()
+    with file_app(tmp_path / "app.db", SEARCH_SYNC="background") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def searchable(viewer, text: str) -> int:

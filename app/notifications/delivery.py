@@ -1,0 +1,81 @@
+"""Instant notification e-mails, sent after the notifying request or event.
+
+With MAIL_SYNC=background (the default) one thread per process sends them from a
+queue, so a slow or unreachable SMTP server (up to 10 s per attempt) never holds
+the request or socket event that notified someone: a message mentioning five
+people is acked at once. MAIL_SYNC=inline sends them before `notify` returns
+(tests, scripts). Either way a failed e-mail is logged and not retried, and the
+notification stays on the site.
+"""
+
+import logging
+import queue
+
+from flask import Flask, current_app
+
+from app import timeutil
+from app.background import OnDemandThread
+from app.extensions import db
+from app.members.models import Member
+from app.notifications import emails
+from app.notifications.models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def send_instant(notification: Notification, recipient: Member, label: object) -> None:
+    """E-mail one notification now; remember when the server took it. `label`
+    names its kind (a lazy string, rendered in the e-mail's locale)."""
+    if emails.email_notification(notification, recipient, label):
+        notification.emailed_at = timeutil.utcnow()
+        db.session.commit()
+
+
+def deliver_later(notification: Notification, recipient: Member, label: object) -> None:
+    """Send it now (inline) or hand it to this process's mail thread."""
+    worker = current_app.extensions.get("mail_worker")
+    if worker is None:
+        send_instant(notification, recipient, label)
+    else:
+        worker.put(notification.id, label)
+
+
+class MailWorker:
+    """Sends queued notification e-mails one at a time, each in an app context."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._jobs: queue.Queue[tuple[int, object]] = queue.Queue()
+        self._thread = OnDemandThread(self._run, "notification-mail", self.drain)
+
+    def put(self, notification_id: int, label: object) -> None:
+        self._jobs.put((notification_id, label))
+        self._thread.ensure()
+
+    def idle(self) -> bool:
+        """True when no e-mail is waiting or being sent."""
+        return self._jobs.unfinished_tasks == 0
+
+    def _run(self) -> None:
+        while True:
+            self._send(*self._jobs.get())
+            self._jobs.task_done()
+
+    def drain(self) -> None:
+        """Send what is queued now, in the calling thread."""
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            self._send(*job)
+            self._jobs.task_done()
+
+    def _send(self, notification_id: int, label: object) -> None:
+        try:
+            with self.app.app_context():
+                notification = db.session.get(Notification, notification_id)
+                if notification is not None and notification.emailed_at is None:
+                    send_instant(notification, notification.recipient, label)
+        except Exception:  # one broken e-mail must not stop the others
+            log.exception("Notification e-mail %s failed", notification_id)
