@@ -155,7 +155,7 @@ WHERE numnode(to_tsquery({cfg}::regconfig, q.tsq)) > 0
                   WHERE d.tsv @@ to_tsquery({cfg}::regconfig, q.tsq))"""
 
 _RANK = """d.boost * (
-  ts_rank_cd({weights}, d.tsv, to_tsquery({cfg}::regconfig, %(q)s), 32)
+  ts_rank({weights}, d.tsv, to_tsquery({cfg}::regconfig, %(q)s), 32)
   + CASE WHEN d.tsv @@ to_tsquery({cfg}::regconfig, %(qa)s) THEN 1.0
          WHEN d.tsv @@ to_tsquery({cfg}::regconfig, %(qab)s) THEN 0.5 ELSE 0 END)"""
 
