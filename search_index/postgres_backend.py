@@ -97,13 +97,19 @@ _DDL = [
     # Each facet value as one "name<US>value" key: counting them over the
     # candidates is one unnest, not a JSON walk per facet name.
     """CREATE OR REPLACE FUNCTION eiglink_facet_keys(facets jsonb) RETURNS text[]
-      LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN ARRAY(
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ARRAY(
         SELECT f.name || chr(31) || v.value
         FROM jsonb_each(facets) AS f(name, vals)
         CROSS JOIN LATERAL jsonb_array_elements_text(CASE jsonb_typeof(f.vals)
-          WHEN 'array' THEN f.vals ELSE '[]' END) AS v(value))""",
-    """ALTER TABLE {t} ADD COLUMN IF NOT EXISTS facet_keys text[]
-      GENERATED ALWAYS AS (eiglink_facet_keys(facets)) STORED""",
+          WHEN 'array' THEN f.vals ELSE '[]' END) AS v(value)) $$""",
+    # Tables made before the column get it (computed for every row); asked
+    # first, since ALTER TABLE would lock out searches even when it is there.
+    """DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = {t_name}::regclass
+                     AND attname = 'facet_keys' AND NOT attisdropped) THEN
+        ALTER TABLE {t} ADD COLUMN facet_keys text[]
+          GENERATED ALWAYS AS (eiglink_facet_keys(facets)) STORED;
+      END IF; END $$""",
     "CREATE INDEX IF NOT EXISTS {tsv_idx} ON {t} USING gin (tsv)",
     "CREATE INDEX IF NOT EXISTS {access_idx} ON {t} USING gin (access)",
     "CREATE INDEX IF NOT EXISTS {kind_idx} ON {t} (kind)",  # the type tabs
@@ -505,6 +511,7 @@ class PostgresIndex:
         """Create the extensions, configuration, tables and indexes if missing."""
         names = {
             "cfg_name": sql.Identifier(CONFIG),
+            "t_name": sql.Literal(self.table),
             **{
                 f"{name}_idx": sql.Identifier(f"{self.table}_{name}")
                 for name in ("tsv", "title", "access", "kind", "facets", "trgm")
