@@ -95,13 +95,28 @@ def prepare_database(path: Path, members: int, url: str | None = None) -> str:
     return url
 
 
-def app_env(database_url: str, mode: str) -> dict[str, str]:
+def search_url(database_url: str, directory: Path) -> str:
+    """The index a deployment on that database would use, emptied: PostgreSQL
+    search in the same database, else Whoosh on disk in `directory`."""
+    if not database_url.startswith("postgres"):
+        return f"whoosh:{directory}"
+    from search_index import open_index
+
+    separator = "&" if "?" in database_url else "?"
+    url = f"{database_url}{separator}table=eiglink_chat_search"
+    index = open_index(url)
+    index.clear()
+    index.close()
+    return url
+
+
+def app_env(database_url: str, mode: str, search: str) -> dict[str, str]:
     """The app's environment: one process, no queue, no rate or flood limit."""
     return {
         "EIG_ASYNC_MODE": mode,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "benchmark-only",
-        "SEARCH_URL": "memory:",
+        "SEARCH_URL": search,
         "RATELIMIT_ENABLED": "0",
         "CHAT_FLOOD_COUNT": "100000",
         "ARGON2_TIME_COST": "1",
@@ -576,9 +591,10 @@ def measure_bare(args, mode: str, tmp: Path, stack: ExitStack) -> dict:
 
 def measure_app(args, mode: str, tmp: Path, stack: ExitStack) -> dict:
     database = prepare_database(tmp / "chat.db", args.clients, args.database)
+    search = search_url(database, tmp / f"search-{mode}")
     command, log = [sys.executable, str(ROOT / "wsgi.py")], tmp / f"app-{mode}.log"
     url, pid = stack.enter_context(
-        server_process(command, free_port(), app_env(database, mode), log)
+        server_process(command, free_port(), app_env(database, mode, search), log)
     )
     profile = args.profile
     if profile and args.mode == "both":
