@@ -100,7 +100,7 @@ def _init_extensions(app: Flask) -> None:
 
     from app import mail, realtime
     from app import models as _models  # noqa: F401  (the whole schema, for Alembic)
-    from app.auth import identity
+    from app.auth import hashing, identity
     from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
 
     db.init_app(app)
@@ -124,11 +124,12 @@ def _init_extensions(app: Flask) -> None:
     )
     app.wsgi_app = realtime.without_compression(app.wsgi_app)
     _trust_proxies(app)  # outside Socket.IO's middleware: it sees the real scheme
-    app.extensions["eig_hasher"] = PasswordHasher(
+    hasher = PasswordHasher(
         time_cost=app.config["ARGON2_TIME_COST"],
         memory_cost=app.config["ARGON2_MEMORY_COST"],
         parallelism=app.config["ARGON2_PARALLELISM"],
     )
+    app.extensions["eig_hasher"] = hashing.for_mode(hasher, app.config["ASYNC_MODE"])
     app.extensions["eig_mailer"] = mail.Mailer.from_config(app.config)
     if app.config["MAIL_SYNC"] == "background":
         from app.notifications.delivery import MailWorker

@@ -6,8 +6,10 @@ import re
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
+import requests
 
 from app import create_app, realtime
 from app.auth.services import set_password
@@ -46,9 +48,8 @@ def _member(username: str) -> Member:
     return member
 
 
-@pytest.fixture(params=MODES)
-def server(request, database, tmp_path):
-    env = {
+def server_env(database: str, mode: str) -> dict[str, str]:
+    return {
         "DATABASE_URL": database,
         "SECRET_KEY": "async-mode-test",
         "SEARCH_URL": "memory:",
@@ -56,8 +57,22 @@ def server(request, database, tmp_path):
         "RATELIMIT_ENABLED": "0",
         "ARGON2_TIME_COST": "1",
         "ARGON2_MEMORY_COST": "1024",
-        "EIG_ASYNC_MODE": request.param,
+        "EIG_ASYNC_MODE": mode,
     }
+
+
+@pytest.fixture(params=MODES)
+def server(request, database, tmp_path):
+    env = server_env(database, request.param)
+    with app_process(free_port(), env, tmp_path / "app.log") as url:
+        yield url
+
+
+@pytest.fixture(params=MODES)
+def slow_hash_server(request, database, tmp_path):
+    """Password hashes of about 0.8 s each (t=20, 64 MiB)."""
+    env = server_env(database, request.param)
+    env |= {"ARGON2_TIME_COST": "20", "ARGON2_MEMORY_COST": "65536"}
     with app_process(free_port(), env, tmp_path / "app.log") as url:
         yield url
 
@@ -85,6 +100,33 @@ def test_a_message_reaches_the_other_member_and_logout_closes_the_socket(server)
     http_alice.post(f"{server}/auth/logout", data={"csrf_token": token}, timeout=10)
     assert closed.wait(10), "the logged-out socket stayed open"
     bob.disconnect()
+
+
+def _failed_logins(url: str, count: int) -> None:
+    """Logins of an unknown member: each hashes the password all the same."""
+    http = requests.Session()
+    for _ in range(count):
+        page = http.get(f"{url}/auth/login", timeout=10)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)[1]
+        form = {"username": "personne", "password": "x" * 12, "csrf_token": token}
+        refused = http.post(f"{url}/auth/login", data=form, timeout=30)
+        assert "Identifiant ou mot de passe incorrect" in refused.text
+
+
+def test_a_slow_password_hash_does_not_hold_the_other_sockets(slow_hash_server):
+    bob = socket_client(slow_hash_server, logged_in(slow_hash_server, "bob", PASSWORD))
+    hashing = threading.Thread(target=_failed_logins, args=(slow_hash_server, 2))
+    hashing.start()
+    waits = []
+    while hashing.is_alive():
+        started = time.monotonic()
+        assert bob.call("join_channel", {"channel": "entraide"}, timeout=10)["ok"]
+        waits.append(time.monotonic() - started)
+        time.sleep(0.05)
+    hashing.join()
+    bob.disconnect()
+    assert len(waits) >= 5, waits  # the two hashes took over half a second
+    assert max(waits) < 0.3, f"an event waited {max(waits):.2f} s for a hash"
 
 
 def test_gevent_mode_refuses_an_unpatched_process():
