@@ -183,8 +183,8 @@ counted AS (
   WHERE split_part(f.name, chr(31), 1) = ANY(%(facet_names)s::text[])
   GROUP BY f.name),
 stats AS (SELECT (SELECT count(*) FROM found WHERE first) AS total,
-  (SELECT array_agg(name) FROM counted) AS names,
-  (SELECT array_agg(n) FROM counted) AS counts)
+  (SELECT array_agg(name ORDER BY name) FROM counted) AS names,
+  (SELECT array_agg(n ORDER BY name) FROM counted) AS counts)
 SELECT s.total,  -- the counts in the first row only: parsed once
   CASE WHEN row_number() OVER best = 1 THEN s.names END,
   CASE WHEN row_number() OVER best = 1 THEN s.counts END,
@@ -298,6 +298,7 @@ class _Lookups:
         self._data: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._kept, self._seconds = kept, seconds
         self._lock = threading.Lock()
+        self._generation = 0  # one more at each clear()
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         now = time.monotonic()
@@ -306,17 +307,20 @@ class _Lookups:
             if found is not None and now - found[0] < self._seconds:
                 self._data.move_to_end(key)
                 return found[1]
+            generation = self._generation
         value = compute()
         with self._lock:
-            self._data[key] = (now, value)
-            self._data.move_to_end(key)
-            while len(self._data) > self._kept:
-                self._data.popitem(last=False)
+            if generation == self._generation:  # else read before a write: not kept
+                self._data[key] = (now, value)
+                self._data.move_to_end(key)
+                while len(self._data) > self._kept:
+                    self._data.popitem(last=False)
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._generation += 1
 
 
 @dataclass(frozen=True)
@@ -517,7 +521,8 @@ class PostgresIndex:
                 for name in ("tsv", "title", "access", "kind", "facets", "trgm")
             },
         }
-        with self._transaction() as conn:
+        # A table made before facet_keys is rewritten once: give it the time.
+        with self._transaction(BULK_TIMEOUT) as conn:
             # Two processes opening at once must not race on CREATE ... IF NOT EXISTS.
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('eiglink search ddl'))")
             for statement in _DDL:
@@ -668,7 +673,8 @@ class PostgresIndex:
         page, per_page = max(query.page, 1), max(min(query.per_page, MAX_PER_PAGE), 0)
         params |= {
             "limit": per_page,
-            "offset": min((page - 1) * per_page, CANDIDATES + 1),
+            # Past the ranked candidates a page is empty, not a repeat of the last.
+            "offset": min((page - 1) * per_page, CANDIDATES + TITLE_CANDIDATES + 1),
             "facet_names": [name for name in query.facets if name != "kind"],
         }
         statement = self._sql(

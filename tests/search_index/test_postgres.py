@@ -303,3 +303,28 @@ def test_a_title_match_without_an_excluded_word_only_in_its_body(
     _more_matches_than_candidates(pg)
     pg.add([Document("resource", 1, "Le guide des communs", "Un guide secret.")])
     assert "Le guide des communs" not in _titles(pg, "communs -secret")
+
+
+def test_pages_past_the_ranked_candidates_are_empty_not_repeated(
+    pg: PostgresIndex,
+) -> None:
+    _more_matches_than_candidates(pg)
+    pg.add(Document("resource", n, f"Les communs {n}", "Un guide.") for n in range(60))
+    seen: set[tuple[str, int]] = set()
+    for number in range(1, 26):
+        hits = pg.search(Query("communs", page=number, per_page=20)).hits
+        keys = {(hit.kind, hit.id) for hit in hits}
+        assert not keys & seen, f"page {number} repeats an earlier hit"
+        seen |= keys
+    assert pg.search(Query("communs", page=25, per_page=20)).hits == []
+
+
+def test_a_lookup_computed_across_a_write_is_not_kept() -> None:
+    lookups = postgres_backend._Lookups()
+
+    def read_then_write() -> str:
+        lookups.clear()  # this process's write commits while the lookup runs
+        return "read before the write"
+
+    assert lookups.get("key", read_then_write) == "read before the write"
+    assert lookups.get("key", lambda: "read after") == "read after"
