@@ -131,12 +131,20 @@ def _init_extensions(app: Flask) -> None:
     )
     app.extensions["eig_hasher"] = hashing.for_mode(hasher, app.config["ASYNC_MODE"])
     app.extensions["eig_mailer"] = mail.Mailer.from_config(app.config)
-    if app.config["MAIL_SYNC"] == "background":
-        from app.notifications.delivery import MailWorker
-
-        app.extensions["mail_worker"] = MailWorker(app)
+    _init_mail_worker(app)
     _init_search(app)
     _init_realtime(app)
+
+
+def _init_mail_worker(app: Flask) -> None:
+    """MAIL_SYNC=background: a thread per process sends the instant e-mails."""
+    from app.notifications import delivery
+
+    mode = app.config["MAIL_SYNC"]
+    if mode not in delivery.SYNC_MODES:
+        raise RuntimeError(f"MAIL_SYNC must be one of {', '.join(delivery.SYNC_MODES)}")
+    if mode == "background":
+        app.extensions["mail_worker"] = delivery.MailWorker(app)
 
 
 def _init_realtime(app: Flask) -> None:

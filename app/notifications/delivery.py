@@ -10,6 +10,7 @@ notification stays on the site.
 
 import logging
 import queue
+import time
 
 from flask import Flask, current_app
 
@@ -21,6 +22,8 @@ from app.notifications import emails
 from app.notifications.models import Notification
 
 log = logging.getLogger(__name__)
+EXIT_WAIT_SECONDS = 15.0  # within gunicorn's graceful_timeout (20 s)
+SYNC_MODES = ("background", "inline")
 
 
 def send_instant(notification: Notification, recipient: Member, label: object) -> None:
@@ -62,14 +65,18 @@ class MailWorker:
             self._jobs.task_done()
 
     def drain(self) -> None:
-        """Send what is queued now, in the calling thread."""
+        """Send what is queued now, in the calling thread, then wait (at most
+        EXIT_WAIT_SECONDS) for the one the mail thread may be sending."""
         while True:
             try:
                 job = self._jobs.get_nowait()
             except queue.Empty:
-                return
+                break
             self._send(*job)
             self._jobs.task_done()
+        deadline = time.monotonic() + EXIT_WAIT_SECONDS
+        while not self.idle() and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def _send(self, notification_id: int, label: object) -> None:
         try:

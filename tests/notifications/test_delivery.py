@@ -7,10 +7,12 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 
+from app import create_app
 from app.channels import services as channels
 from app.extensions import db, socketio
 from app.mail import Mailer
 from app.notifications.models import Notification
+from config import TestConfig
 from tests.conftest import SmtpCollector, file_app, free_port
 from tests.factories import PASSWORD, make_member
 
@@ -92,3 +94,21 @@ def test_an_unreachable_server_loses_one_email_not_the_next(background_app, inbo
     assert wait_for(lambda: inbox.messages), "the next e-mail never left"
     assert len(inbox.messages) == 1
     assert emailed(first.id) is None  # still on the site, not e-mailed
+
+
+def test_at_exit_the_email_being_sent_is_waited_for(background_app, inbox):
+    alice = make_member(username="alice", display_name="Alice")
+    bob = make_member(username="bob")
+    channel = channels.create_channel(alice, name="Entraide")
+    channels.join_channel(bob, channel)
+    channels.post_message(alice, channel, "Une question pour @bob")
+    worker = background_app.extensions["mail_worker"]
+    time.sleep(0.2)  # the mail thread has taken it and waits on the server
+    worker.drain()  # what the process runs at exit
+    assert len(inbox.messages) == 1
+
+
+def test_an_unknown_mail_sync_mode_is_refused(tmp_path):
+    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    with pytest.raises(RuntimeError, match="MAIL_SYNC must be one of"):
+        create_app({**settings, "MAIL_SYNC": "bakground"})
