@@ -134,7 +134,9 @@ class TestConfig(Config):
     MAIL_SERVER = None
     WTF_CSRF_ENABLED = False  # the security tests turn it back on
     RATELIMIT_ENABLED = False  # the rate-limit tests turn it back on
-    REQUEST_LOG = False
+    # On, as in production: the request log reads `current_user` after every
+    # request, and once turned a password change into a crash the tests missed.
+    REQUEST_LOG = True
     SERVER_NAME = None
     BASE_URL = "http://localhost"
     # Cheap hashes keep the suite fast; production uses the OWASP parameters above.

@@ -1,7 +1,8 @@
 """Who is asking: session cookies, Bearer tokens, and login required by default."""
 
 from flask import Flask, redirect, request, url_for
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager, current_user, login_user
+from werkzeug.local import LocalProxy
 
 from app.errors import json_error
 from app.extensions import db
@@ -21,6 +22,21 @@ PUBLIC_ENDPOINTS = {
     "ops.readyz",
     "notifications.unsubscribe",  # from an e-mail, without logging in
 }
+
+
+def start_session(member: Member, remember: bool = False) -> None:
+    """Log this browser in as `member`.
+
+    Flask-Login keeps what it is given as the request's member: given the
+    `current_user` proxy, the next read of `current_user` would read itself
+    until the stack overflows (it took the whole process down). So proxies are
+    unwrapped here, for every caller.
+    """
+    if isinstance(member, LocalProxy):
+        member = member._get_current_object()
+    if not isinstance(member, Member):
+        raise TypeError(f"start_session needs a Member, not {type(member).__name__}")
+    login_user(member, remember=remember)
 
 
 def init_login(login: LoginManager) -> None:

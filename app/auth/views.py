@@ -9,9 +9,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from app.auth import bp, forms, services
+from app.auth.identity import start_session
 from app.errors import Invalid
 from app.extensions import limiter, member_or_address
 
@@ -51,7 +52,7 @@ def login():
         except Invalid as error:
             form.password.errors.append(error.message)
         else:
-            login_user(member, remember=form.remember.data)
+            start_session(member, remember=form.remember.data)
             flash(_("Bienvenue, %(name)s !", name=member.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.is_submitted() else 200
@@ -88,7 +89,7 @@ def register(token: str):
             flash(error.message, "error")
         else:
             logout_user()
-            login_user(member)
+            start_session(member)
             flash(_("Votre compte est créé. Complétez votre profil !"), "success")
             return redirect(url_for("members.edit", username=member.username))
     status = 400 if form.is_submitted() else 200
@@ -165,7 +166,7 @@ def change_password():
         except Invalid as error:
             form.password.errors.append(error.message)
         else:
-            login_user(current_user)  # keep this session; the others ended
+            start_session(current_user)  # keep this session; the others ended
             flash(
                 _("Mot de passe changé. Vos autres sessions sont fermées."), "success"
             )

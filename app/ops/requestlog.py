@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import re
+import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -41,10 +42,27 @@ def record(response: Response, seconds: float) -> dict:
     }
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is at the time of each line (a test runner
+    swaps it per test; a handler bound to the first one would write to a closed
+    stream)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def _log_to_stderr() -> None:
     """Bare JSON lines on standard error (gunicorn and systemd collect them)."""
     if not log.handlers:
-        handler = logging.StreamHandler()
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)

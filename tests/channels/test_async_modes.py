@@ -102,6 +102,41 @@ def test_a_message_reaches_the_other_member_and_logout_closes_the_socket(server)
     bob.disconnect()
 
 
+def _csrf(http, url: str) -> str:
+    page = http.get(url, timeout=10)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)[1]
+
+
+def test_a_password_change_keeps_the_process_and_the_session_alive(server):
+    """With the request log on (the default), a password change once made the
+    process recurse on `current_user` until it died, with every socket on it."""
+    http_alice = logged_in(server, "alice", PASSWORD)
+    bob = socket_client(server, logged_in(server, "bob", PASSWORD))
+    assert bob.call("join_channel", {"channel": "entraide"}, timeout=10)["ok"]
+    new = "Un-nouveau-secret-tout-frais-7"
+    response = http_alice.post(
+        f"{server}/auth/account/password",
+        data={
+            "csrf_token": _csrf(http_alice, f"{server}/auth/account"),
+            "pw-current": PASSWORD,
+            "pw-password": new,
+            "pw-confirm": new,
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302
+    assert http_alice.get(f"{server}/auth/account", timeout=10).status_code == 200
+    ack = bob.call(
+        "send_message",
+        {"channel": "entraide", "body": "Toujours là", "client_id": "b-1"},
+        timeout=10,
+    )
+    assert ack["ok"], "Bob's socket did not survive Alice's password change"
+    assert logged_in(server, "alice", new)
+    bob.disconnect()
+
+
 def _failed_logins(url: str, count: int) -> None:
     """Logins of an unknown member: each hashes the password all the same."""
     http = requests.Session()

@@ -134,6 +134,21 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(browser_factory)
     assert browser_factory().login(member, NEW_PASSWORD).status_code == 302
 
 
+def test_password_change_with_the_request_log_on_logs_the_member(
+    browser_factory, capfd
+):
+    member = make_member()
+    here = logged_in(browser_factory, member)
+    assert here.application.config["REQUEST_LOG"]
+
+    assert change_password(here, PASSWORD, NEW_PASSWORD).status_code == 302
+
+    lines = [line for line in capfd.readouterr().err.splitlines() if '"route"' in line]
+    changed = [line for line in lines if '"/auth/account/password"' in line]
+    assert changed and f'"member": "{member.id}"' in changed[-1]
+    assert here.is_logged_in()
+
+
 def test_password_change_needs_the_current_password(browser_factory):
     member = make_member()
     client = logged_in(browser_factory, member)
