@@ -58,10 +58,7 @@ def test_readyz_reaches_a_real_redis(app, client):
 @pytest.fixture
 def request_log(app, caplog):
     """The JSON lines the app logs, as parsed dictionaries."""
-    from app.ops import requestlog
-
-    app.config["REQUEST_LOG"] = True
-    requestlog.install(app)  # a second pair of hooks, logging this time
+    assert app.config["REQUEST_LOG"]  # on in tests, as in production
     logger = logging.getLogger("eiglink.request")
     logger.addHandler(caplog.handler)
     caplog.set_level(logging.INFO, logger="eiglink.request")

@@ -19,7 +19,6 @@ class ProductionTestConfig(ProductionConfig):
     SEARCH_URL = "memory:"
     SEARCH_SYNC = "inline"
     RATELIMIT_ENABLED = False
-    REQUEST_LOG = False
     SOCKETIO_MESSAGE_QUEUE = None
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
