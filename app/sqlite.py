@@ -7,10 +7,10 @@ of messages that adds seconds. So writers of this process queue on a lock of
 their own, which wakes the next one as soon as a transaction ends; SQLite's busy
 timeout still arbitrates between processes.
 
-With WAL, `synchronous=NORMAL` syncs the disk at checkpoints rather than at every
-commit, so a writer holds the lock for microseconds, not for an fsync. A crash of
-the app loses nothing committed; a power cut or an OS crash may lose the last
-commits, never the database's consistency (SQLite's documented trade-off).
+With WAL, `synchronous=FULL` syncs the log to disk at every commit: once a
+message is acked and broadcast, it survives a crash of the app, of the OS, or a
+power cut. (`NORMAL` would sync at checkpoints only, and a power cut could lose
+the last acked commits.)
 """
 
 import logging
@@ -32,7 +32,7 @@ def _pragmas(dbapi_connection, _record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # an ack means durable
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
