@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, request
 from flask.helpers import get_debug_flag
 
+from app import inputs
 from app import sqlite as _sqlite  # noqa: F401  (engine events)
 from app.i18n import compile_translations
 from config import Config
@@ -25,6 +26,7 @@ def create_app(config: type[Config] | dict = Config) -> Flask:
     _default_settings(app)
     compile_translations(app)  # sets BABEL_TRANSLATION_DIRECTORIES for Babel
     _init_ops(app)  # first: its hooks time and log every request
+    inputs.install(app)  # then no NUL, lone surrogate or deep JSON reaches a view
     _init_extensions(app)
     _register_blueprints(app)
     _register_templates(app)
@@ -102,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
     from app import models as _models  # noqa: F401  (the whole schema, for Alembic)
     from app.auth import hashing, identity
     from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
+    from app.ops import headers
 
     db.init_app(app)
     migrations = str(Path(app.root_path).parent / "migrations")
@@ -123,6 +126,7 @@ def _init_extensions(app: Flask) -> None:
         max_http_buffer_size=64 * 1024,  # a message is 4,000 characters at most
     )
     app.wsgi_app = realtime.without_compression(app.wsgi_app)
+    app.wsgi_app = headers.wsgi_middleware(app.wsgi_app, app.config["HSTS_MAX_AGE"])
     _trust_proxies(app)  # outside Socket.IO's middleware: it sees the real scheme
     hasher = PasswordHasher(
         time_cost=app.config["ARGON2_TIME_COST"],

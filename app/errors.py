@@ -1,6 +1,6 @@
 """Domain errors raised by services, and how each edge answers them."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -63,6 +63,16 @@ def _page_message(status: int) -> str:
     return messages.get(status, _("Une erreur inattendue est survenue."))
 
 
+def _rollback() -> None:
+    """End a failed transaction, so later queries of this request can run."""
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself may be gone
+        current_app.logger.exception("Rollback after an error failed")
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map domain errors and HTTP errors to JSON (API) or friendly pages."""
 
@@ -88,6 +98,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s", request.path)
+        _rollback()  # the request log and the error page may still query
         if wants_json():
             return json_error(500, "server_error", "Erreur interne du serveur.")
         return render_template("errors/500.html", status=500), 500

@@ -3,11 +3,12 @@
 from flask import request
 
 from app.errors import Invalid
+from app.inputs import whole_number
 
 
 def page_number() -> int:
     """The ?page= of the request, 1 by default; Invalid unless a positive number."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    page = whole_number(request.args.get("page", "1"), 1, 100_000)
+    if page is None:
         raise Invalid("Numéro de page invalide.")
-    return int(raw)
+    return page

@@ -4,9 +4,10 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from app.api import bp
-from app.api.paging import query_args
+from app.api.paging import known_fields, query_args
 from app.channels import payloads, services
 from app.errors import Invalid
+from app.inputs import whole_number
 
 
 @bp.get("/channels")
@@ -25,9 +26,10 @@ def _int_arg(args: dict, name: str) -> int | None:
     raw = args.get(name)
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    number = whole_number(raw)
+    if number is None:
         raise Invalid(f"Le paramètre {name} doit être un entier positif.")
-    return int(raw)
+    return number
 
 
 @bp.get("/channels/<slug>/messages")
@@ -56,6 +58,7 @@ def channel_post(slug: str):
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid('Corps JSON attendu : {"body": "…"}.')
+    known_fields(data, ("body", "client_id", "parent_id"))
     channel = services.readable_channel(current_user, slug)
     message = services.post_message(
         current_user,

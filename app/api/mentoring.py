@@ -4,7 +4,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from app.api import bp
-from app.api.paging import query_args
+from app.api.paging import known_fields, query_args
 from app.errors import Invalid, NotFound
 from app.members.services import get_member
 from app.mentoring import services, suggestions
@@ -27,11 +27,11 @@ def request_payload(mentoring: MentoringRequest) -> dict:
     }
 
 
-def _json_body() -> dict:
+def _json_body(allowed: tuple[str, ...]) -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid("Corps JSON attendu.")
-    return data
+    return known_fields(data, allowed)
 
 
 @bp.get("/mentoring/suggestions")
@@ -70,7 +70,7 @@ def mentoring_requests():
 @bp.post("/mentoring/requests")
 def mentoring_ask():
     """Ask a mentor: {"mentor": username, "topic", "message"}."""
-    data = _json_body()
+    data = _json_body(("mentor", "topic", "message"))
     mentor = get_member(str(data.get("mentor") or "")[:40])
     if mentor is None or not mentor.active:
         raise NotFound("Ce mentor n'existe pas.")
@@ -83,7 +83,7 @@ def mentoring_ask():
 @bp.post("/mentoring/requests/<int:request_id>/answer")
 def mentoring_answer(request_id: int):
     """The mentor answers: {"decision": "accept" | "decline", "message"}."""
-    data = _json_body()
+    data = _json_body(("decision", "message"))
     decision = data.get("decision")
     if decision not in ("accept", "decline"):
         raise Invalid('La décision vaut "accept" ou "decline".')

@@ -1,10 +1,11 @@
-"""Query-string checks and the page envelope shared by the API's lists."""
+"""Query-string and body checks, and the page envelope shared by the API's lists."""
 
 from collections.abc import Callable
 
 from flask import request
 
 from app.errors import Invalid
+from app.inputs import whole_number
 from app.listing import page_number
 
 MAX_PER_PAGE = 100
@@ -21,16 +22,27 @@ def query_args(filters: set[str]) -> dict[str, str]:
     return request.args.to_dict()
 
 
+def known_fields(data: dict, allowed: set[str] | tuple[str, ...]) -> dict:
+    """The body's fields; Invalid naming any other key, so none reaches a service
+    as a keyword argument (`author`, `upload`...)."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        names = ", ".join(str(name)[:40] for name in unknown[:5])
+        raise Invalid(f"Champ inconnu : {names}.")
+    return data
+
+
 def per_page_number(default: int) -> int:
     """The ?per_page= of the request; Invalid unless between 1 and 100."""
     raw = request.args.get("per_page", "")
     if not raw:
         return min(default, MAX_PER_PAGE)
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PER_PAGE:
+    number = whole_number(raw, 1, MAX_PER_PAGE)
+    if number is None:
         raise Invalid(
             f"per_page doit être un nombre entre 1 et {MAX_PER_PAGE}, par exemple 20."
         )
-    return int(raw)
+    return number
 
 
 def paging(default_per_page: int) -> tuple[int, int]:

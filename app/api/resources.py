@@ -4,10 +4,11 @@ from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
 from app.api import bp
-from app.api.paging import page_json, paging, query_args
+from app.api.paging import known_fields, page_json, paging, query_args
 from app.errors import Invalid
 from app.markdown import render_markdown
 from app.resources import queries, services
+from app.resources.fields import FIELDS
 from app.resources.models import Resource
 from app.resources.uploads import Upload
 from app.resources.vocabulary import licence_label
@@ -73,7 +74,7 @@ def resources_index():
 def _submitted() -> tuple[dict, Upload | None]:
     """The fields of a JSON body, or of a multipart form with its file."""
     if request.mimetype == "multipart/form-data":
-        fields = request.form.to_dict()
+        fields = known_fields(request.form.to_dict(), FIELDS)
         sent = request.files.get("file")
         upload = Upload(sent.filename or "", sent.stream) if sent else None
         unknown = set(request.files) - {"file"}
@@ -83,7 +84,7 @@ def _submitted() -> tuple[dict, Upload | None]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid('Corps JSON attendu : {"kind", "title", "url", …}.')
-    return data, None
+    return known_fields(data, FIELDS), None
 
 
 @bp.post("/resources")

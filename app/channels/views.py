@@ -8,6 +8,7 @@ from app.channels import bp, payloads, services
 from app.channels.forms import ChannelForm, MemberForm, MessageForm
 from app.channels.models import REACTIONS
 from app.errors import DomainError, NotFound
+from app.inputs import whole_number
 from app.members.services import get_member
 
 
@@ -59,9 +60,10 @@ def _thread_arg() -> int | None:
     raw = request.args.get("thread", "")
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    thread = whole_number(raw)
+    if thread is None:
         raise NotFound(_("Ce fil de discussion n'existe pas."))
-    return int(raw)
+    return thread
 
 
 @bp.get("/<slug>")
@@ -112,7 +114,7 @@ def post(slug: str):
             channel,
             form.body.data,
             form.client_id.data or None,
-            int(parent) if parent.isascii() and parent.isdigit() else None,
+            whole_number(parent),
         )
     except DomainError as error:
         flash(error.message, "error")

@@ -18,6 +18,7 @@ from app.defis.models import (
 )
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
+from app.inputs import whole_number
 from app.members import services as members
 from app.members.models import Member, Skill
 from app.text import clean_spaces, fold, slugify, split_tags
@@ -38,14 +39,15 @@ class DefiFilters:
 def defi_filters(**raw) -> DefiFilters:
     """Validate défi filters given as strings; Invalid names the bad one."""
     year_raw = (raw.get("year") or "").strip()
-    if year_raw and not (year_raw.isdigit() and 2000 <= int(year_raw) <= 2100):
+    year = whole_number(year_raw, 2000, 2100)
+    if year_raw and year is None:
         raise Invalid("L'année doit être un nombre, par exemple 2019.")
     q = clean_spaces(raw.get("q") or "")
     if len(q) > 200:
         raise Invalid("La recherche est trop longue (200 caractères au plus).")
     return DefiFilters(
         q=q,
-        year=int(year_raw) if year_raw else None,
+        year=year,
         promotion=(raw.get("promotion") or "").strip(),
         theme=clean_spaces(raw.get("theme") or ""),
         administration=(raw.get("administration") or "").strip(),

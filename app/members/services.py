@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
+from app.inputs import whole_number
 from app.members.models import ROLES, Member, Skill
 from app.text import clean_spaces, fold, split_tags
 
@@ -96,6 +97,15 @@ def can_edit_member(actor: Member, member: Member) -> bool:
     return actor.is_authenticated and (actor.id == member.id or actor.is_staff)
 
 
+def _on_site(host: str, site: str) -> bool:
+    """github.com or www.github.com, never github.com.evil.example; a site
+    ending with a dot (gitlab.) names self-hosted forges: gitlab.example.gouv.fr."""
+    host = host.lower().rstrip(".")
+    if site.endswith("."):
+        return host.startswith(site)
+    return host == site or host.endswith("." + site)
+
+
 def clean_link(field: str, url: str) -> str:
     """An https?:// URL, on the right site for GitHub, GitLab and LinkedIn links."""
     url = (url or "").strip()
@@ -107,10 +117,7 @@ def clean_link(field: str, url: str) -> str:
             f"Lien invalide : {url[:80]} (une adresse http(s):// est attendue)."
         )
     hosts = LINK_FIELDS[field]
-    host = parts.hostname or ""
-    if hosts and not any(
-        host == h or host.endswith("." + h) or host.startswith(h) for h in hosts
-    ):
+    if hosts and not any(_on_site(parts.hostname or "", h) for h in hosts):
         raise Invalid(f"Ce lien ne pointe pas vers {hosts[0]} : {url[:80]}.")
     return url
 
@@ -177,7 +184,8 @@ def member_filters(**raw) -> MemberFilters:
     if role and role not in ROLES:
         raise Invalid(f"Rôle inconnu : {role[:40]}.")
     year_raw = (raw.get("year") or "").strip()
-    if year_raw and not (year_raw.isdigit() and 2000 <= int(year_raw) <= 2100):
+    year = whole_number(year_raw, 2000, 2100)
+    if year_raw and year is None:
         raise Invalid("L'année doit être un nombre, par exemple 2019.")
     q = clean_spaces(raw.get("q") or "")
     if len(q) > 200:
@@ -186,7 +194,7 @@ def member_filters(**raw) -> MemberFilters:
         q=q,
         role=role,
         promotion=(raw.get("promotion") or "").strip(),
-        year=int(year_raw) if year_raw else None,
+        year=year,
         skill=clean_spaces(raw.get("skill") or ""),
         defi=(raw.get("defi") or "").strip(),
         administration=(raw.get("administration") or "").strip(),

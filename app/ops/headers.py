@@ -1,4 +1,5 @@
-"""Security headers on every response: pages, API, errors and static files."""
+"""Security headers on every response: pages, API, errors and static files,
+and Socket.IO's own answers (its polling transport never reaches Flask)."""
 
 from flask import Flask, Response, request
 
@@ -40,3 +41,26 @@ def install(app: Flask) -> None:
         if request.is_secure and app.config["HSTS_MAX_AGE"]:
             response.headers.setdefault("Strict-Transport-Security", hsts)
         return response
+
+
+def wsgi_middleware(wsgi_app, hsts_max_age: int):
+    """WSGI middleware: the same headers on answers Flask does not make, such as
+    Socket.IO's polling responses; a header already set is left as it is."""
+    hsts = f"max-age={hsts_max_age}; includeSubDomains"
+
+    def app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            extra = dict(HEADERS)
+            if environ.get("wsgi.url_scheme") == "https" and hsts_max_age:
+                extra["Strict-Transport-Security"] = hsts
+            headers = list(headers) + [
+                (name, value)
+                for name, value in extra.items()
+                if name.lower() not in present
+            ]
+            return start_response(status, headers, exc_info)
+
+        return wsgi_app(environ, start)
+
+    return app

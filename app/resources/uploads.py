@@ -60,8 +60,12 @@ def path_of(key: str) -> Path:
 
 
 def clean_filename(name: str) -> str:
-    """The member's file name if it is a plain name; Invalid otherwise."""
-    name = unicodedata.normalize("NFC", (name or "").strip())
+    """The member's file name if it is a plain name; Invalid otherwise.
+
+    NFKC first: fullwidth `．．／` is `../` once a browser or the ASCII download
+    name folds it, so it is checked in that form.
+    """
+    name = unicodedata.normalize("NFKC", (name or "").strip())
     if not name:
         raise Invalid("Le fichier envoyé n'a pas de nom.")
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):

@@ -38,6 +38,31 @@ def test_invalid_link_changes_nothing(app):
         services.update_profile(member, member, website_url="javascript:alert(1)")
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com.evil.example/ana",
+        "https://github.comevil.example/ana",
+        "https://evilgithub.com/ana",
+        "https://github.com@evil.example/ana",
+    ],
+)
+def test_github_link_host_is_matched_exactly(app, url):
+    member = make_member()
+    with pytest.raises(Invalid, match="github.com"):
+        services.update_profile(member, member, github_url=url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://github.com/ana", "https://www.github.com/ana", "https://GitHub.com/a"],
+)
+def test_github_links_on_github_are_kept(app, url):
+    member = make_member()
+    services.update_profile(member, member, github_url=url)
+    assert member.github_url == url
+
+
 def test_only_owner_and_staff_edit_a_profile(app):
     owner, other, staff = make_member(), make_member(), make_member(role="staff")
     with pytest.raises(NotAllowed):

@@ -128,6 +128,8 @@ def test_forge_owner_and_repository_of_a_url(url, expected):
         "https://example.org/etalab/pseudo",
         "https://github.com/orgs/etalab",
         "https://github.com/",
+        "https://github.com.evil.example/etalab/pseudo",
+        "https://www.github.com.evil.example/etalab/pseudo",
         "https://git.sr.ht/projets",
     ],
 )

@@ -149,6 +149,10 @@ def test_docx_is_recognised_from_its_parts():
         ("../../etc/passwd.pdf", files.PDF, "sans chemin"),
         ("..\\..\\boot.ini.pdf", files.PDF, "sans chemin"),
         ("..", files.PDF, "sans chemin"),
+        ("\uff0e\uff0e\uff0fx.png", files.PNG, "sans chemin"),  # fullwidth ../
+        ("\uff0e\uff0e\uff3cboot.pdf", files.PDF, "sans chemin"),  # fullwidth ..\
+        ("\ufe68\ufe52\ufe52\ufe68x.pdf", files.PDF, "sans chemin"),  # small \..\
+        ("\uff0e\uff0e", files.PDF, "sans chemin"),
         ("rapport\x00.pdf", files.PDF, "caractères de contrôle"),
         ("rapport\n.pdf", files.PDF, "caractères de contrôle"),
         ("gpj.\u202eexe.pdf", files.PDF, "caractères de contrôle"),

@@ -101,3 +101,30 @@ def test_hsts_is_sent_over_https_only(client):
     secure = client.get("/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "includeSubDomains" in secure.headers["Strict-Transport-Security"]
+
+
+def assert_socket_hardened(response) -> None:
+    """Socket.IO answers outside Flask: the same headers, without the request id."""
+    csp = policy(response)
+    assert csp["default-src"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert len(response.headers.getlist("X-Frame-Options")) == 1
+
+
+def test_socketio_polling_answers_are_hardened(client):
+    opened = client.get("/socket.io/?EIO=4&transport=polling")
+    assert opened.status_code == 200 and opened.get_data(as_text=True)[0] == "0"
+    assert_socket_hardened(opened)
+    refused = client.get("/socket.io/?EIO=4&transport=polling&sid=inconnu")
+    assert refused.status_code == 400
+    assert_socket_hardened(refused)
+    secure = client.get("/socket.io/?EIO=4&transport=polling", base_url="https://x")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_flask_responses_get_each_header_once(client):
+    response = client.get("/auth/login")
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
+        assert len(response.headers.getlist(name)) == 1, name
