@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import inspect
 
-from app import realtime
+from app import inputs, realtime
 from app.channels import payloads, services
 from app.errors import DomainError
 from app.extensions import db, socketio
@@ -45,6 +45,7 @@ def handler(event: str):
             if not isinstance(data, dict):
                 return _error("Requête invalide : un objet JSON est attendu.")
             try:
+                inputs.check_value(data, event)  # no NUL, surrogate, huge id
                 return function(data)
             except DomainError as error:
                 db.session.rollback()
