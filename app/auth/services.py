@@ -8,7 +8,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.admin.services import audit
 from app.auth.models import ApiToken, Invitation
@@ -161,6 +162,9 @@ def _send_invitation(invitation: Invitation, link: str) -> None:
     )
 
 
+USED_INVITATION = "Ce lien d'invitation a déjà été utilisé."
+
+
 def load_invitation(token: str) -> Invitation:
     """The pending invitation behind a link, or Invalid saying why it cannot be used."""
     max_age = current_app.config["INVITATION_MAX_AGE"].total_seconds()
@@ -178,7 +182,7 @@ def load_invitation(token: str) -> Invitation:
     if invitation is None or invitation.nonce != data.get("n"):
         raise Invalid("Ce lien d'invitation n'est pas valide.")
     if invitation.accepted_at is not None:
-        raise Invalid("Ce lien d'invitation a déjà été utilisé.")
+        raise Invalid(USED_INVITATION)
     if invitation.revoked_at is not None:
         raise Invalid("Cette invitation a été annulée.")
     if as_utc(invitation.expires_at) < utcnow():
@@ -209,11 +213,27 @@ def register(token: str, *, username: str, display_name: str, password: str) -> 
         member.promotions.append(invitation.promotion)
     members.refresh_search_text(member)
     db.session.add(member)
-    db.session.flush()
-    invitation.accepted_at = utcnow()
-    invitation.member_id = member.id
-    db.session.commit()
+    try:
+        db.session.flush()
+        _use_invitation(invitation, member)
+        db.session.commit()
+    except IntegrityError:  # another registration with this link won the race
+        db.session.rollback()
+        raise Invalid(USED_INVITATION) from None
     return member
+
+
+def _use_invitation(invitation: Invitation, member: Member) -> None:
+    """Mark the invitation used, unless a concurrent registration already did."""
+    used = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=utcnow(), member_id=member.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    if used.rowcount != 1:
+        db.session.rollback()
+        raise Invalid(USED_INVITATION)
 
 
 # Password reset -----------------------------------------------------------

@@ -172,3 +172,40 @@ def test_invitation_for_an_existing_member_is_refused(staff):
 
     with pytest.raises(Invalid):
         services.invite(staff, staff.email.upper(), "eig")
+
+
+@pytest.mark.parametrize("same_username", [False, True])
+def test_two_registrations_racing_on_one_link_make_one_account(
+    browser_factory, staff, monkeypatch, same_username
+):
+    """The second form was checked before the first committed: it gets a clear
+    400, and nothing of it is written."""
+    _invitation, link = services.invite(staff, "course@example.org", "eig")
+    check_email = services.members.check_email
+    rival = browser_factory()
+
+    def first_commits_meanwhile(email):
+        check_email(email)  # the loser's checks pass: nothing is committed yet
+        monkeypatch.setattr(services.members, "check_email", check_email)
+        assert register(rival, link, "gagnante").status_code == 302
+
+    loser = browser_factory()
+    form_page = loser.get(path_of(link))
+    assert form_page.status_code == 200
+    monkeypatch.setattr(services.members, "check_email", first_commits_meanwhile)
+    response = loser.post(
+        path_of(link),
+        data={
+            "csrf_token": csrf_token(loser, path_of(link)),
+            "display_name": "Perdante",
+            "username": "gagnante" if same_username else "perdante",
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 400
+    assert "déjà été utilisé" in response.get_data(as_text=True)
+    assert accounts_for("course@example.org") == 1
+    assert fresh(Member, username="perdante") is None
+    invitation = fresh(Invitation, email="course@example.org")
+    assert invitation.member_id == fresh(Member, username="gagnante").id
