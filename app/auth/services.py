@@ -60,15 +60,22 @@ def set_password(member: Member, password: str) -> None:
     member.session_token = new_session_token()
 
 
-def authenticate(identifier: str, password: str) -> Member:
-    """The member whose username or e-mail and password match, or Invalid."""
-    wrong = Invalid("Identifiant ou mot de passe incorrect.")
+def find_login_member(identifier: str) -> Member | None:
+    """The member a login name designates: their username or e-mail, in any case."""
     key = (identifier or "").strip().lower()
-    member = db.session.scalar(
+    if not key or "\x00" in key:  # PostgreSQL refuses NUL in text
+        return None
+    return db.session.scalar(
         select(Member).where(
             (Member.username == key) | (func.lower(Member.email) == key)
         )
     )
+
+
+def authenticate(identifier: str, password: str) -> Member:
+    """The member whose username or e-mail and password match, or Invalid."""
+    wrong = Invalid("Identifiant ou mot de passe incorrect.")
+    member = find_login_member(identifier)
     if member is None or not member.password_hash:
         _hasher().hash(password or "x")  # same cost whether or not the member exists
         raise wrong

@@ -22,7 +22,11 @@ def _login_limit() -> str:
 
 
 def _login_identifier() -> str:
-    return "login:" + (request.form.get("username") or "").strip().lower()
+    """Who the login attempts aim at: the member, whether named by username or
+    e-mail (both count against one limit), else the name as typed."""
+    name = (request.form.get("username") or "").strip().lower()
+    member = services.find_login_member(name)
+    return f"login:member:{member.id}" if member else f"login:name:{name}"
 
 
 def _safe_next(target: str | None) -> str:
