@@ -18,6 +18,7 @@ from app.mail import send_templated
 from app.members import services as members
 from app.members.models import ROLES, Member, new_session_token
 from app.notifications.links import opted_out, unsubscribe_url
+from app.text import clean_spaces
 from app.timeutil import as_utc, utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{1,38})[a-z0-9]$")
@@ -289,7 +290,7 @@ def _token_hash(raw: str) -> str:
 
 def create_api_token(member: Member, name: str) -> tuple[ApiToken, str]:
     """A new personal API token; the raw value is returned once and never stored."""
-    name = (name or "").strip()
+    name = clean_spaces(name or "")
     if not name or len(name) > 80:
         raise Invalid("Donnez un nom au jeton (80 caractères au plus).")
     raw = "eig_" + secrets.token_urlsafe(32)
