@@ -149,6 +149,30 @@ def test_password_change_with_the_request_log_on_logs_the_member(
     assert here.is_logged_in()
 
 
+def test_password_changes_are_rate_limited_per_member(secure_app, browser_factory):
+    secure_app.config["PASSWORD_CHANGE_RATE_LIMIT"] = "3 per hour"
+    member, other = make_member(), make_member()
+    client = logged_in(browser_factory, member)
+    for _ in range(3):  # wrong guesses at the current password count too
+        response = change_password(client, "pas-le-bon-mot-de-passe", NEW_PASSWORD)
+        assert response.status_code == 400
+    response = change_password(client, PASSWORD, NEW_PASSWORD)
+    assert response.status_code == 429
+    wait = re.search(
+        r"Trop de changements de mot de passe\. Réessayez dans (\d+) min\.",
+        response.get_data(as_text=True),
+    )
+    assert wait and 50 <= int(wait[1]) <= 60
+    # Nothing changed: the old password still works, this session is still open.
+    assert client.is_logged_in()
+    assert browser_factory().login(member).status_code == 302
+    # From another browser the same member is still limited; others are not.
+    again = change_password(logged_in(browser_factory, member), PASSWORD, NEW_PASSWORD)
+    assert again.status_code == 429
+    mine = change_password(logged_in(browser_factory, other), PASSWORD, NEW_PASSWORD)
+    assert mine.status_code == 302
+
+
 def test_password_change_needs_the_current_password(browser_factory):
     member = make_member()
     client = logged_in(browser_factory, member)
