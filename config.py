@@ -81,6 +81,11 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "eiglink")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "10 per hour")
+    # Tries at changing one's password, per member (each costs two argon2 hashes);
+    # past it the account page refuses with a message, status 429.
+    PASSWORD_CHANGE_RATE_LIMIT = os.environ.get(
+        "PASSWORD_CHANGE_RATE_LIMIT", "5 per hour"
+    )
     API_WRITE_RATE_LIMIT = os.environ.get("API_WRITE_RATE_LIMIT", "60 per minute")
     # Flood control in channels: at most COUNT messages per member in SECONDS.
     CHAT_FLOOD_LIMIT = (

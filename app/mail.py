@@ -82,8 +82,16 @@ def send_templated(
     Both bodies share the layout of emails/_layout.*, which adds the unsubscribe
     link when there is one.
     """
+    text, html = render_templated(subject, template, unsubscribe_url, **context)
+    return send_email(to, subject, text, html, unsubscribe_url)
+
+
+def render_templated(
+    subject: str, template: str, unsubscribe_url: str | None = None, **context
+) -> tuple[str, str]:
+    """The French plain-text and HTML bodies of emails/<template>.*."""
     context.update(subject=subject, unsubscribe_url=unsubscribe_url)
     with force_locale("fr"):
         text = render_template(f"emails/{template}.txt", **context)
         html = render_template(f"emails/{template}.html", **context)
-    return send_email(to, subject, text, html, unsubscribe_url)
+    return text, html

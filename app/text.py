@@ -1,4 +1,4 @@
-"""Text normalisation shared by every domain: folding keys, slugs, tag lists."""
+"""Text normalisation shared by every domain: one-line fields, keys, slugs, tags."""
 
 import re
 import unicodedata
@@ -7,11 +7,22 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´":
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-"})
 _SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_INVISIBLE = {"Cc", "Cf"}
+
+
+def _visible(text: str) -> str:
+    # Controls (Cc) and invisible formatting (Cf: bidi overrides, zero-width
+    # characters, BOM) let a name pose as another or reorder what is around it.
+    return "".join(
+        c for c in text if c.isspace() or unicodedata.category(c) not in _INVISIBLE
+    )
 
 
 def clean_spaces(text: str) -> str:
-    """Collapse runs of white space and trim; typographic apostrophes become plain."""
-    return _SPACES.sub(" ", text.translate(_APOSTROPHES).translate(_DASHES)).strip()
+    """One line of text: controls and invisible formatting characters removed, runs
+    of white space collapsed and trimmed; typographic apostrophes become plain."""
+    text = _visible(text).translate(_APOSTROPHES).translate(_DASHES)
+    return _SPACES.sub(" ", text).strip()
 
 
 def fold(text: str) -> str:

@@ -48,6 +48,10 @@ def init_login(login: LoginManager) -> None:
 
     @login.user_loader
     def load_from_session(identity: str) -> Member | None:
+        if bearer_token(request) is not None:
+            # The token decides, never the cookie: an invalid token must not
+            # fall back on the session (and skip the CSRF check with it).
+            return _member_for_bearer(request)
         member_id, _, token = identity.partition(":")
         if not member_id.isdigit():
             return None
@@ -56,14 +60,32 @@ def init_login(login: LoginManager) -> None:
             return None
         return member
 
-    @login.request_loader
-    def load_from_bearer(req) -> Member | None:
-        header = req.headers.get("Authorization", "")
-        if not (req.path.startswith("/api/") and header.startswith("Bearer ")):
-            return None
-        from app.auth import services
+    login.request_loader(_member_for_bearer)
 
-        return services.member_for_api_token(header.removeprefix("Bearer ").strip())
+
+def bearer_token(req) -> str | None:
+    """The token of an API call's `Authorization: Bearer` header, if it has one."""
+    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+    if not (req.path.startswith("/api/") and scheme.lower() == "bearer"):
+        return None
+    return token.strip()
+
+
+def _member_for_bearer(req) -> Member | None:
+    token = bearer_token(req)
+    if token is None:
+        return None
+    from app.auth import services
+
+    return services.member_for_api_token(token)
+
+
+def authenticated_by_token() -> bool:
+    """Whether a valid API token, not a cookie, says who makes this request.
+
+    Such a request needs no CSRF token: a browser never adds the header itself.
+    """
+    return bearer_token(request) is not None and current_user.is_authenticated
 
 
 def require_login_by_default(app: Flask) -> None:
@@ -71,6 +93,8 @@ def require_login_by_default(app: Flask) -> None:
 
     @app.before_request
     def check_login():
+        if bearer_token(request) is not None and not current_user.is_authenticated:
+            return json_error(401, "unauthorized", "Jeton d'API invalide ou révoqué.")
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if current_user.is_authenticated:

@@ -15,15 +15,18 @@ from app.admin.services import audit
 from app.auth.models import ApiToken, Invitation
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
-from app.mail import send_templated
+from app.mail import render_templated, send_email, send_templated
 from app.members import services as members
 from app.members.models import ROLES, Member, new_session_token
 from app.notifications.links import opted_out, unsubscribe_url
+from app.text import clean_spaces
 from app.timeutil import as_utc, utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{1,38})[a-z0-9]$")
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
+# As long as a real argon2id hash, for the reset fingerprint of unknown addresses.
+_DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$" + "A" * 22 + "$" + "A" * 43
 
 
 def _hasher() -> PasswordHasher:
@@ -61,15 +64,22 @@ def set_password(member: Member, password: str) -> None:
     member.session_token = new_session_token()
 
 
-def authenticate(identifier: str, password: str) -> Member:
-    """The member whose username or e-mail and password match, or Invalid."""
-    wrong = Invalid("Identifiant ou mot de passe incorrect.")
+def find_login_member(identifier: str) -> Member | None:
+    """The member a login name designates: their username or e-mail, in any case."""
     key = (identifier or "").strip().lower()
-    member = db.session.scalar(
+    if not key or "\x00" in key:  # PostgreSQL refuses NUL in text
+        return None
+    return db.session.scalar(
         select(Member).where(
             (Member.username == key) | (func.lower(Member.email) == key)
         )
     )
+
+
+def authenticate(identifier: str, password: str) -> Member:
+    """The member whose username or e-mail and password match, or Invalid."""
+    wrong = Invalid("Identifiant ou mot de passe incorrect.")
+    member = find_login_member(identifier)
     if member is None or not member.password_hash:
         _hasher().hash(password or "x")  # same cost whether or not the member exists
         raise wrong
@@ -246,22 +256,43 @@ def _reset_fingerprint(member: Member) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link to an active member with that address; else say nothing."""
+    """E-mail a reset link to an active member with that address; else say nothing.
+
+    Either way the same work is done (the same look-ups, a signed link, a
+    rendered e-mail), so the time taken does not tell whether the address has
+    an account. Only the sending is left out.
+    """
+    address = (email or "").strip().lower()
     member = db.session.scalar(
-        select(Member).where(func.lower(Member.email) == (email or "").strip().lower())
+        select(Member).where(func.lower(Member.email) == address)
     )
-    if member is None or not member.active or opted_out(member.email, "password_reset"):
-        return
+    wanted = not opted_out(address, "password_reset")
+    real = member is not None and member.active and wanted
+    target = member if real else _stand_in(address)
     token = _serializer("password-reset").dumps(
-        {"id": member.id, "f": _reset_fingerprint(member)}
+        {"id": target.id, "f": _reset_fingerprint(target)}
     )
-    send_templated(
-        member.email,
-        "Réinitialisation de votre mot de passe EIG Link",
+    subject = "Réinitialisation de votre mot de passe EIG Link"
+    unsubscribe = unsubscribe_url("password_reset", email=address)
+    text, html = render_templated(
+        subject,
         "password_reset",
-        unsubscribe_url=unsubscribe_url("password_reset", email=member.email),
-        member=member,
+        unsubscribe,
+        member=target,
         link=_absolute(f"/auth/reset/{token}"),
+    )
+    if real:
+        send_email(target.email, subject, text, html, unsubscribe)
+
+
+def _stand_in(address: str) -> Member:
+    # Never saved nor sent: it only makes the same work for an unknown address.
+    return Member(
+        id=0,
+        email=address,
+        display_name=address,
+        password_hash=_DUMMY_HASH,
+        session_token=new_session_token(),
     )
 
 
@@ -302,7 +333,7 @@ def _token_hash(raw: str) -> str:
 
 def create_api_token(member: Member, name: str) -> tuple[ApiToken, str]:
     """A new personal API token; the raw value is returned once and never stored."""
-    name = (name or "").strip()
+    name = clean_spaces(name or "")
     if not name or len(name) > 80:
         raise Invalid("Donnez un nom au jeton (80 caractères au plus).")
     raw = "eig_" + secrets.token_urlsafe(32)

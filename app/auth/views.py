@@ -1,5 +1,8 @@
 """Login, logout, registration by invitation, password reset, account settings."""
 
+import math
+import time
+
 from flask import (
     current_app,
     flash,
@@ -10,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
+from limits import parse
 
 from app.auth import bp, forms, services
 from app.auth.identity import start_session
@@ -22,7 +26,11 @@ def _login_limit() -> str:
 
 
 def _login_identifier() -> str:
-    return "login:" + (request.form.get("username") or "").strip().lower()
+    """Who the login attempts aim at: the member, whether named by username or
+    e-mail (both count against one limit), else the name as typed."""
+    name = (request.form.get("username") or "").strip().lower()
+    member = services.find_login_member(name)
+    return f"login:member:{member.id}" if member else f"login:name:{name}"
 
 
 def _safe_next(target: str | None) -> str:
@@ -154,11 +162,35 @@ def account():
     return _account_page()
 
 
+def _password_change_wait() -> int:
+    """Count one more password change by this member: 0 if allowed, else the
+    minutes to wait (every try counts: each one costs two password hashes)."""
+    if not (limiter.enabled and limiter.initialized):
+        return 0
+    limit = parse(current_app.config["PASSWORD_CHANGE_RATE_LIMIT"])
+    keys = (current_app.config["RATELIMIT_KEY_PREFIX"], "password-change")
+    keys += (f"member:{current_user.id}",)
+    if limiter.limiter.hit(limit, *keys):
+        return 0
+    reset_at = limiter.limiter.get_window_stats(limit, *keys).reset_time
+    return max(1, math.ceil((reset_at - time.time()) / 60))
+
+
+def _too_many_changes(minutes: int) -> str:
+    return _(
+        "Trop de changements de mot de passe. Réessayez dans %(minutes)d min.",
+        minutes=minutes,
+    )
+
+
 @bp.route("/account/password", methods=["POST"])
 @login_required
 def change_password():
     form = forms.ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
+        if wait := _password_change_wait():
+            form.password.errors.append(_too_many_changes(wait))
+            return _account_page(password_form=form, status=429)
         try:
             services.change_password(
                 current_user, form.current.data, form.password.data

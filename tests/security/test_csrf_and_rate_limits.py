@@ -153,6 +153,19 @@ def test_login_limit_follows_the_username_across_addresses(secure_app, browser_f
     )
 
 
+def test_login_limit_counts_username_and_email_together(secure_app, browser_factory):
+    member = make_member(email="camille.durand@example.org")
+    shouted = f" {member.username.upper()}"
+    names = [member.username, "Camille.Durand@Example.org", shouted]
+    for n in range(login_limit(secure_app)):
+        response = failed_login(browser_factory(), names[n % 3], f"10.0.4.{n}")
+        assert response.status_code == 400
+    for name in names:  # the right password does not get through either
+        response = failed_login(browser_factory(), name, "10.0.5.1", password=PASSWORD)
+        assert response.status_code == 429
+    assert failed_login(browser_factory(), "personne", "10.0.5.2").status_code == 400
+
+
 def test_login_limit_follows_the_address_across_usernames(secure_app, browser):
     for n in range(login_limit(secure_app)):
         failed_login(browser, f"inconnu{n}", "10.0.3.1")

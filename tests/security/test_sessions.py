@@ -4,8 +4,11 @@ import re
 from urllib.parse import quote, urlsplit
 
 import pytest
+from sqlalchemy import event
 
 from app.admin import services as admin
+from app.auth import services as auth_services
+from app.extensions import db
 from app.members.models import Member
 from tests.factories import PASSWORD, make_member
 from tests.security.conftest import csrf_token, fresh, logged_in
@@ -149,6 +152,30 @@ def test_password_change_with_the_request_log_on_logs_the_member(
     assert here.is_logged_in()
 
 
+def test_password_changes_are_rate_limited_per_member(secure_app, browser_factory):
+    secure_app.config["PASSWORD_CHANGE_RATE_LIMIT"] = "3 per hour"
+    member, other = make_member(), make_member()
+    client = logged_in(browser_factory, member)
+    for _ in range(3):  # wrong guesses at the current password count too
+        response = change_password(client, "pas-le-bon-mot-de-passe", NEW_PASSWORD)
+        assert response.status_code == 400
+    response = change_password(client, PASSWORD, NEW_PASSWORD)
+    assert response.status_code == 429
+    wait = re.search(
+        r"Trop de changements de mot de passe\. Réessayez dans (\d+) min\.",
+        response.get_data(as_text=True),
+    )
+    assert wait and 50 <= int(wait[1]) <= 60
+    # Nothing changed: the old password still works, this session is still open.
+    assert client.is_logged_in()
+    assert browser_factory().login(member).status_code == 302
+    # From another browser the same member is still limited; others are not.
+    again = change_password(logged_in(browser_factory, member), PASSWORD, NEW_PASSWORD)
+    assert again.status_code == 429
+    mine = change_password(logged_in(browser_factory, other), PASSWORD, NEW_PASSWORD)
+    assert mine.status_code == 302
+
+
 def test_password_change_needs_the_current_password(browser_factory):
     member = make_member()
     client = logged_in(browser_factory, member)
@@ -230,6 +257,71 @@ def test_reset_request_reveals_nothing_and_sends_nothing(
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/auth/login"
     assert smtp_server.messages == []
+
+
+class ResetWork:
+    """What a reset request does: its SQL, its signed links, its rendered e-mails
+    and what it sends, recorded around the real functions."""
+
+    def __init__(self, monkeypatch):
+        self.steps: list[str] = []
+        self.sent: list[str] = []
+        self._spy(monkeypatch, "_reset_fingerprint", lambda *a: "fingerprint")
+        self._spy(monkeypatch, "render_templated", lambda *a, **k: f"render {a[1]}")
+        self._spy(monkeypatch, "_absolute", lambda *a: "link")
+        self._spy(monkeypatch, "send_email", lambda to, *a: self.sent.append(to))
+
+    def _spy(self, monkeypatch, name, note):
+        real = getattr(auth_services, name)
+
+        def spy(*args, **kwargs):
+            step = note(*args, **kwargs)
+            if step:
+                self.steps.append(step)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(auth_services, name, spy)
+
+    def _on_sql(self, _conn, _cursor, statement, *_args):
+        self.steps.append(statement)
+
+    def during(self, request):
+        """The response to `request()`, the steps it took and whom it e-mailed."""
+        self.steps, self.sent = [], []
+        event.listen(db.engine, "before_cursor_execute", self._on_sql)
+        try:
+            response = request()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", self._on_sql)
+        return response, self.steps, self.sent
+
+
+def test_reset_request_does_the_same_work_for_unknown_addresses(
+    browser_factory, smtp_server, monkeypatch
+):
+    make_member(email="oubli@example.org")
+    make_member(email="parti@example.org", active=False)
+    work = ResetWork(monkeypatch)
+    answers, works = [], []
+    for email in ("oubli@example.org", "inconnu@example.org", "parti@example.org"):
+        browser = browser_factory()
+        token = csrf_token(browser, "/auth/reset")
+        response, steps, sent = work.during(
+            lambda b=browser, e=email, t=token: b.post(
+                "/auth/reset", data={"email": e, "csrf_token": t}
+            )
+        )
+        page = browser.get(response.headers["Location"]).get_data(as_text=True)
+        assert "Si un compte actif utilise cette adresse" in page
+        answers.append((response.status_code, response.headers["Location"]))
+        works.append((steps, sent))
+    # The same answer, the same queries, links and renders: only sending differs.
+    assert answers[0] == answers[1] == answers[2] == (302, "/auth/login")
+    (known, sent_known), (unknown, sent_unknown), (gone, sent_gone) = works
+    assert "render password_reset" in known and "fingerprint" in known
+    assert known == unknown == gone
+    assert (sent_known, sent_unknown, sent_gone) == (["oubli@example.org"], [], [])
+    assert [m["To"] for m in smtp_server.messages] == ["oubli@example.org"]
 
 
 def test_tampered_reset_link_is_refused(browser_factory, smtp_server):
