@@ -73,6 +73,11 @@ def _rollback() -> None:
         current_app.logger.exception("Rollback after an error failed")
 
 
+def _kept_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The headers an HTTP error carries (Allow, Retry-After…), but its body's type."""
+    return [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map domain errors and HTTP errors to JSON (API) or friendly pages."""
 
@@ -87,13 +92,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException):
         status = error.code or 500
+        headers = _kept_headers(error)  # e.g. a 405's Allow
         if wants_json():
             message = error.description or _page_message(status)
-            return json_error(status, HTTP_CODES.get(status, "error"), message)
+            body, _ = json_error(status, HTTP_CODES.get(status, "error"), message)
+            return body, status, headers
         template = "errors/404.html" if status == 404 else "errors/error.html"
-        return render_template(
-            template, status=status, message=_page_message(status)
-        ), status
+        page = render_template(template, status=status, message=_page_message(status))
+        return page, status, headers
 
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception):

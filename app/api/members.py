@@ -10,6 +10,7 @@ from app.errors import NotFound
 from app.markdown import render_markdown
 from app.members import services
 from app.members.models import Member
+from app.uris import to_uri
 
 FILTERS = {
     "q",
@@ -21,6 +22,11 @@ FILTERS = {
     "administration",
     "mentoring",
 }
+
+
+def _link(url: str) -> str | None:
+    """A profile link as a URI (`format: uri`), None when not given."""
+    return to_uri(url) if url else None
 
 
 def member_json(member: Member) -> dict:
@@ -42,10 +48,10 @@ def member_json(member: Member) -> dict:
             for m in member.defi_memberships
         ],
         "links": {
-            "github": member.github_url or None,
-            "gitlab": member.gitlab_url or None,
-            "linkedin": member.linkedin_url or None,
-            "website": member.website_url or None,
+            "github": _link(member.github_url),
+            "gitlab": _link(member.gitlab_url),
+            "linkedin": _link(member.linkedin_url),
+            "website": _link(member.website_url),
         },
         "open_to_mentoring": member.open_to_mentoring,
         "url": url_for("members.detail", username=member.username),

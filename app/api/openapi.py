@@ -4,12 +4,19 @@ from app.api import bp, openapi_mentoring, openapi_resources
 from app.api.paging import MAX_PER_PAGE
 from app.channels.models import KINDS as CHANNEL_KINDS
 from app.channels.services import HISTORY_LIMIT, MAX_BODY, MAX_LIMIT
+from app.listing import MAX_PAGE
+from app.search.services import MAX_PAGE as MAX_SEARCH_PAGE
+from app.search.services import MAX_QUERY_LENGTH
 
 REF = "#/components/schemas/"
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 STRINGS = {"type": "array", "items": STRING}
 TEAM_ROLE = {"type": "string", "enum": ["eig", "mentor"]}
+# The members, défis and resources lists refuse a longer ?q= (400).
+LIST_QUERY = {"type": "string", "maxLength": 200}
+# Ids are 32-bit on PostgreSQL: a larger one names nothing.
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 
 
 def _object(properties: dict, description: str = "") -> dict:
@@ -253,6 +260,8 @@ NEW_MESSAGE = {
         },
         "parent_id": {
             "type": ["integer", "null"],
+            "minimum": ID["minimum"],
+            "maximum": ID["maximum"],
             "description": "Reply in the thread of this message (of the same "
             "channel); a reply to a reply joins the same thread.",
         },
@@ -295,16 +304,21 @@ def _query(name: str, description: str, schema: dict | None = None) -> dict:
 
 
 YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
-PAGING = [
-    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
-    _query(
-        "per_page",
-        f"Items per page, at most {MAX_PER_PAGE}.",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-    ),
-]
+PER_PAGE = _query(
+    "per_page",
+    f"Items per page, at most {MAX_PER_PAGE}.",
+    {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+)
+
+
+def _paging(last_page: int) -> list[dict]:
+    page = {"type": "integer", "minimum": 1, "maximum": last_page}
+    return [_query("page", f"Page number, from 1 to {last_page}.", page), PER_PAGE]
+
+
+PAGING = _paging(MAX_PAGE)
 MEMBER_PARAMS = [
-    _query("q", "Words found in the name, headline, city or skills."),
+    _query("q", "Words found in the name, headline, city or skills.", LIST_QUERY),
     _query("role", "Member role.", MEMBER["properties"]["role"]),
     _query("promotion", "Promotion slug, e.g. promotion-3."),
     _query("year", "Year of one of the member's promotions.", YEAR),
@@ -315,7 +329,7 @@ MEMBER_PARAMS = [
     *PAGING,
 ]
 DEFI_PARAMS = [
-    _query("q", "Words found in the title, tagline, place or tags."),
+    _query("q", "Words found in the title, tagline, place or tags.", LIST_QUERY),
     _query("year", "Year of the promotion.", YEAR),
     _query("promotion", "Promotion slug, e.g. promotion-3."),
     _query("theme", "A theme name (case and accents ignored)."),
@@ -325,20 +339,25 @@ DEFI_PARAMS = [
 ]
 
 SEARCH_PARAMS = [
-    _query("q", 'Words to find (500 characters at most); "a phrase", -excluded.'),
+    _query(
+        "q",
+        f'Words to find ({MAX_QUERY_LENGTH} characters at most); "a phrase", '
+        "-excluded.",
+        {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+    ),
     _query("type", "Only this kind of result.", KIND),
     _query("promotion", "Year of a promotion, e.g. 2019."),
     _query("skill", "A skill or expertise name."),
     _query("tag", "A theme or resource tag."),
     _query("role", "Member role.", MEMBER["properties"]["role"]),
     _query("resource_kind", "Kind of resource.", openapi_resources.KIND),
-    *PAGING,
+    *_paging(MAX_SEARCH_PAGE),
 ]
 RESOURCE_PARAMS = [
     *(_query(*param) for param in openapi_resources.RESOURCE_PARAMS),
     *PAGING,
 ]
-MESSAGE_ID = {"type": "integer", "minimum": 0}
+MESSAGE_ID = {"type": "integer", "minimum": 0, "maximum": ID["maximum"]}
 MESSAGE_PARAMS = [
     _query(
         "after",
@@ -381,6 +400,7 @@ RESPONSES = {
     "401": "Unauthorized",
     "403": "Forbidden",
     "404": "NotFound",
+    "429": "TooManyRequests",
 }
 
 
@@ -403,8 +423,8 @@ def _get(summary: str, ok: dict, parameters=(), errors=("401",)) -> dict:
 def _post(
     summary: str, body: dict, created: dict, parameters=(), errors=("401",)
 ) -> dict:
-    """One POST operation with a JSON body, answering 201."""
-    operation = _operation(summary, {"201": created}, parameters, errors)
+    """One POST operation with a JSON body, answering 201 (429: too many writes)."""
+    operation = _operation(summary, {"201": created}, parameters, (*errors, "429"))
     operation["requestBody"] = {
         "required": True,
         "content": {"application/json": {"schema": body}},
@@ -436,7 +456,7 @@ def _resource_paths() -> dict:
         "/resources/{resource_id}": _get(
             "One resource",
             _ok("The resource.", _ref("Resource")),
-            [_path_param("resource_id", {"type": "integer"})],
+            [_path_param("resource_id", ID)],
             ("401", "404"),
         ),
     }
@@ -539,6 +559,10 @@ def _components() -> dict:
             ),
             "Unauthorized": _error("No session, or a missing or revoked token."),
             "Forbidden": _error("Not allowed: the channel is archived (read-only)."),
+            "TooManyRequests": _error(
+                "Too many writes by this member (API_WRITE_RATE_LIMIT, 60 a "
+                "minute by default): wait for the Retry-After seconds."
+            ),
             "NotFound": _error(
                 "No such member, défi, channel or resource (a private channel "
                 "is not found by those outside it, nor a hidden resource by "

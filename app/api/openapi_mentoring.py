@@ -6,6 +6,8 @@ from app.notifications.models import KINDS as NOTIFICATION_KINDS
 STRING = {"type": "string"}
 TIME = {"type": "string", "format": "date-time"}
 INTEGER = {"type": "integer"}
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}  # as in openapi.py
+TOPIC = {**STRING, "minLength": 2, "maxLength": 80}
 
 
 def _object(properties: dict, required=None) -> dict:
@@ -77,7 +79,7 @@ SCHEMAS = {
     "NewMentoringRequest": _object(
         {
             "mentor": STRING,
-            "topic": {**STRING, "minLength": 2, "maxLength": 80},
+            "topic": TOPIC,
             "message": {**STRING, "maxLength": 1000},
         },
         required=["mentor", "topic"],
@@ -98,7 +100,7 @@ def paths(get, post, ok, ref, path_param, query, csrf_header) -> dict:
         "The mentor accepts or declines a pending request",
         ref("MentoringAnswer"),
         ok("The request answered.", ref("MentoringRequest")),
-        [path_param("request_id"), csrf_header],
+        [path_param("request_id", ID), csrf_header],
         ("400", "401", "403", "404"),
     )
     answer["post"]["responses"]["200"] = answer["post"]["responses"].pop("201")
@@ -106,7 +108,7 @@ def paths(get, post, ok, ref, path_param, query, csrf_header) -> dict:
         "Mark one of one's notifications as read",
         {"type": "object"},
         ok("The notification.", ref("Notification")),
-        [path_param("notification_id"), csrf_header],
+        [path_param("notification_id", ID), csrf_header],
         ("401", "404"),
     )
     read["post"]["responses"]["200"] = read["post"]["responses"].pop("201")
@@ -121,7 +123,10 @@ def paths(get, post, ok, ref, path_param, query, csrf_header) -> dict:
         "/mentoring/suggestions": get(
             "Mentors suggested for a topic, with the reason of each",
             ok("Suggestions, best first.", ref("MentorSuggestions")),
-            [query("topic", "What the asker needs help on (2 to 80 characters).")],
+            [
+                query("topic", "What the asker needs help on (2 to 80 characters).")
+                | {"required": True, "schema": TOPIC}
+            ],
             ("400", "401"),
         ),
         "/mentoring/requests": get(

@@ -83,15 +83,16 @@ RESOURCE = _object(
 )
 NEW_RESOURCE = {
     "type": "object",
-    "required": ["kind", "title"],
-    "description": "Give a url, a file (multipart/form-data only), or both.",
+    "required": ["kind", "title", "url"],
+    "description": "A url is required here; a file comes as multipart/form-data.",
     "properties": {
         "kind": KIND,
         "title": {"type": "string", "minLength": 1, "maxLength": 160},
         "url": {
-            "type": ["string", "null"],
+            "type": "string",
+            "minLength": 1,
             "maxLength": 500,
-            "description": "An http(s) address.",
+            "description": "An http(s) address (stored as a URI).",
         },
         "description": {"type": "string", "maxLength": 20000},
         "tags": {
@@ -107,6 +108,11 @@ NEW_RESOURCE_UPLOAD = {
     "required": ["kind", "title"],
     "properties": {
         **{k: v for k, v in NEW_RESOURCE["properties"].items() if k != "tags"},
+        "url": {
+            "type": "string",
+            "maxLength": 500,
+            "description": "An http(s) address: a url, a file, or both.",
+        },
         "tags": {"type": "string", "description": "Separated by commas."},
         "file": {
             "type": "string",
@@ -117,7 +123,11 @@ NEW_RESOURCE_UPLOAD = {
     },
 }
 RESOURCE_PARAMS = [
-    ("q", "Words found in the title, tags or description.", STRING),
+    (
+        "q",
+        "Words found in the title, tags or description.",
+        {"type": "string", "maxLength": 200},
+    ),
     ("kind", "Kind of resource.", KIND),
     ("tag", "A tag (case and accents ignored).", STRING),
     ("defi", "Slug of the défi it came from.", STRING),

@@ -12,6 +12,8 @@ from app.resources.fields import FIELDS
 from app.resources.models import Resource
 from app.resources.uploads import Upload
 from app.resources.vocabulary import licence_label
+from app.timeutil import isoformat
+from app.uris import to_uri
 
 FILTERS = {"q", "kind", "tag", "defi", "licence", "author", "sort", "bookmarked"}
 
@@ -37,7 +39,7 @@ def resource_json(resource: Resource) -> dict:
         "id": resource.id,
         "kind": resource.kind,
         "title": resource.title,
-        "url": resource.url,
+        "url": resource.url and to_uri(resource.url),
         "file": file,
         "description": resource.description,
         "description_html": str(render_markdown(resource.description)),
@@ -56,8 +58,8 @@ def resource_json(resource: Resource) -> dict:
         "bookmarks": resource.bookmark_count or 0,
         "comments": resource.comment_count or 0,
         "hidden": resource.hidden,
-        "created_at": resource.created_at.isoformat(),
-        "updated_at": resource.updated_at.isoformat(),
+        "created_at": isoformat(resource.created_at),
+        "updated_at": isoformat(resource.updated_at),
         "page": url_for("resources.detail", resource_id=resource.id),
     }
 

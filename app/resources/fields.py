@@ -10,13 +10,14 @@ from app.extensions import db
 from app.resources.models import KINDS, Resource, ResourceTag
 from app.resources.vocabulary import LICENCE_LABELS
 from app.text import clean_spaces, fold, split_tags
+from app.uris import to_uri
 
 LIMITS = {"title": 160, "description": 20_000, "url": 500}
 FIELDS = ("kind", "title", "url", "description", "tags", "licence", "defi")
 
 
 def clean_url(url: object) -> str | None:
-    """An http(s) address without spaces or credentials; None when empty."""
+    """An http(s) address without spaces or credentials, as a URI; None when empty."""
     if url is None or (isinstance(url, str) and not url.strip()):
         return None
     if not isinstance(url, str):
@@ -30,9 +31,20 @@ def clean_url(url: object) -> str | None:
         )
     if parts.username or parts.password:
         raise Invalid("Adresse invalide : elle ne doit pas contenir d'identifiants.")
+    if not _valid_port(parts):
+        raise Invalid("Adresse invalide : le port doit être un nombre.")
+    url = to_uri(url)
     if len(url) > LIMITS["url"]:
         raise Invalid(f"Adresse trop longue ({LIMITS['url']} caractères au plus).")
     return url
+
+
+def _valid_port(parts) -> bool:
+    try:
+        parts.port  # noqa: B018 (reading it checks it)
+    except ValueError:
+        return False
+    return True
 
 
 def _text(name: str, value: object, label: str) -> str:
