@@ -107,6 +107,24 @@ def disconnect_member(member_id: int) -> None:
     disconnect_sockets(sids)
 
 
+def member_sids(member_id: int) -> list[str]:
+    """The open sockets of a member, on every process (its own session, as
+    callers run after a commit)."""
+    with Session(db.engine) as session:
+        return list(
+            session.scalars(
+                select(SocketSession.sid).where(SocketSession.member_id == member_id)
+            )
+        )
+
+
+def leave_room_everywhere(member_id: int, room: str) -> None:
+    """Take every socket of a member out of a room, on whichever process holds
+    it: with a message queue the server forwards the request to the others."""
+    for sid in member_sids(member_id):
+        socketio.server.leave_room(sid, room, namespace="/")
+
+
 def disconnect_sockets(sids: list[str]) -> None:
     """Close these sockets, on whichever process holds them."""
     for sid in sids:

@@ -298,12 +298,30 @@ def invite_to_channel(actor: Member, channel: Channel, member: Member) -> None:
         notifications.notify_channel_invitation(actor, channel, member)
 
 
-def leave_channel(member: Member, channel: Channel) -> None:
-    """Leave a channel; nothing of what was said is lost."""
+def _drop_seat(member: Member, channel: Channel) -> bool:
+    """Take the member's seat away (no commit); False when they had none."""
     seat = membership(member, channel)
     if seat is not None:
         db.session.delete(seat)
+    return seat is not None
+
+
+def leave_channel(member: Member, channel: Channel) -> None:
+    """Leave a channel; nothing of what was said is lost. The member's open
+    sockets, on every process, stop hearing it."""
+    member_id, room = member.id, realtime.channel_room(channel.id)
+    if _drop_seat(member, channel):
         db.session.commit()
+        realtime.leave_room_everywhere(member_id, room)
+
+
+def drop_from_defi_channel(defi: Defi, member: Member) -> str | None:
+    """Take a member out of the défi's channel (no commit); returns the room
+    their sockets must leave once the caller has committed."""
+    channel = defi_channel(defi)
+    if channel is None or not _drop_seat(member, channel):
+        return None
+    return realtime.channel_room(channel.id)
 
 
 def set_archived(actor: Member, channel: Channel, archived: bool) -> None:
