@@ -87,6 +87,17 @@ class Config:
         env_int("CHAT_FLOOD_COUNT", 10),
         env_int("CHAT_FLOOD_SECONDS", 10),
     )
+    # Fan-out: at most this many members notified by one message's @mentions
+    # (a message naming more is refused with a French error).
+    CHAT_MAX_MENTIONS = env_int("CHAT_MAX_MENTIONS", 20)
+    # One `typing` broadcast per socket and channel in this many seconds; the
+    # others are dropped silently (the ack still says ok).
+    CHAT_TYPING_INTERVAL = float(os.environ.get("CHAT_TYPING_INTERVAL", "2.5"))
+    # Reactions added or taken back per member (shared storage of the limiter);
+    # beyond it the ack (or API answer) is an error.
+    CHAT_REACTION_RATE_LIMIT = os.environ.get(
+        "CHAT_REACTION_RATE_LIMIT", "30 per minute"
+    )
 
     # argon2id; OWASP's minimum is m=19 MiB, t=2, p=1.
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)

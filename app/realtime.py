@@ -46,8 +46,14 @@ def gevent_patched() -> bool:
     return monkey.is_module_patched("socket")
 
 
-def publish(room: str, event_name: str, payload: dict, skip_sid: str | None = None):
-    """Send an event to every socket in a room (on every process)."""
+def publish(
+    room: str | list[str],
+    event_name: str,
+    payload: dict,
+    skip_sid: str | None = None,
+):
+    """Send an event to every socket in a room, or in any of several rooms
+    (once per socket), on every process."""
     socketio.emit(event_name, payload, to=room, skip_sid=skip_sid)
 
 

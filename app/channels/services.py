@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import realtime
-from app.channels import payloads
+from app.channels import payloads, throttle
 from app.channels.models import (
     PUBLIC_KINDS,
     REACTIONS,
@@ -451,6 +451,16 @@ def _thread_root(channel: Channel, parent_id: object) -> Message | None:
     return parent.parent or parent  # threads stay one level deep
 
 
+def _check_mention_count(notified: list[int]) -> None:
+    """One message notifies a bounded number of members (e-mails included)."""
+    most = current_app.config["CHAT_MAX_MENTIONS"]
+    if len(notified) > most:
+        raise Invalid(
+            f"Un message peut mentionner au plus {most} membres "
+            f"(celui-ci en mentionne {len(notified)}) : retirez-en quelques-uns."
+        )
+
+
 def post_message(
     author: Member,
     channel: Channel,
@@ -466,6 +476,7 @@ def post_message(
         return message
     mentioned = mentioned_members(body)
     notified = [m.id for m in mentioned if m.id != author.id and can_read(m, channel)]
+    _check_mention_count(notified)
     # Everything is read before the first write: the write lock is held briefly.
     seat = membership(author, channel)
     message = Message(
@@ -547,6 +558,12 @@ def delete_message(actor: Member, message_id: object) -> Message:
 
 def toggle_reaction(member: Member, message_id: object, emoji: object) -> Message:
     """Add the member's emoji to a message, or take it back."""
+    throttle.hit_or_refuse(
+        "reaction",
+        member.id,
+        current_app.config["CHAT_REACTION_RATE_LIMIT"],
+        "Vous réagissez trop vite : patientez un peu avant de réagir à nouveau.",
+    )
     if emoji not in REACTIONS:
         raise Invalid("Réaction inconnue.")
     if not isinstance(message_id, int) or isinstance(message_id, bool):
