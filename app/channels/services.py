@@ -1,6 +1,7 @@
 """Channels and messages: who may read and write where, and what they see."""
 
 import re
+import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -192,6 +193,19 @@ def _free_slug(base: str) -> str:
     return slug
 
 
+def _new_channel_slug(name: str, private: bool) -> str:
+    """A member's new channel's slug, which says nothing of channels they cannot
+    see: a private one ends with a random tag, so that no open channel's name
+    ever runs into it, and a name spelling a direct conversation's slug
+    ("dm-1-2") gets a prefix whether that conversation exists or not."""
+    base = slugify(name) or "canal"
+    if base.startswith("dm-"):
+        base = f"canal-{base}"[:MAX_NAME].rstrip("-")
+    if private:
+        base = f"{base[: MAX_NAME - 7].rstrip('-')}-{secrets.token_hex(3)}"
+    return _free_slug(base)
+
+
 def _add_member(channel: Channel, member: Member) -> None:
     if channel.id is None or membership(member, channel) is None:
         channel.memberships.append(ChannelMember(member=member))
@@ -245,7 +259,7 @@ def create_channel(
     if len(description) > 300:
         raise Invalid("La description est trop longue (300 caractères au plus).")
     channel = Channel(
-        slug=_free_slug(slugify(name)),
+        slug=_new_channel_slug(name, private),
         name=name,
         kind="private" if private else "topic",
         description=description,
