@@ -41,6 +41,10 @@ class Config:
     # "background": instant notification e-mails leave from a thread of their
     # own; "inline": before the notifying request or event returns (tests).
     MAIL_SYNC = os.environ.get("MAIL_SYNC", "background")
+    # At most one instant notification e-mail per member in this many seconds:
+    # what comes meanwhile is held, then sent grouped in one e-mail with the
+    # next one after the window (or in the daily digest if none comes).
+    MAIL_GROUP_SECONDS = env_int("MAIL_GROUP_SECONDS", 300)
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
     # The Redis pub/sub channel of the queue: one per deployment sharing a server.
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
