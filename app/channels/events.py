@@ -72,11 +72,14 @@ def on_connect(auth=None):
     if not current_user.is_authenticated:
         raise ConnectionRefusedError("Connectez-vous pour discuter.")
     join_room(realtime.member_room(current_user.id))
+    # Tracked before its channels are read: a leave committed meanwhile either
+    # is seen by that read or finds this socket to take out of the room.
+    first = realtime.track_socket(request.sid, current_user.id)
     watch = auth.get("watch") if isinstance(auth, dict) else None
     if watch != "notifications":
         for channel_id in services.member_channel_ids(current_user):
             join_room(realtime.channel_room(channel_id))
-    if realtime.track_socket(request.sid, current_user.id):
+    if first:
         _announce_presence(current_user, True)
 
 
