@@ -59,7 +59,7 @@ def email_group(recipient: Member, items: list[Notification]) -> bool:
     """One e-mail for several notifications of a member; True once taken."""
     from app.notifications.services import KIND_LABELS
 
-    return _send_digest(recipient, items, KIND_LABELS)
+    return _send_digest(recipient, items, KIND_LABELS, grouped=True)
 
 
 def send_digests(kind_labels: dict) -> int:
@@ -92,7 +92,9 @@ def send_digests(kind_labels: dict) -> int:
     return sent
 
 
-def _send_digest(recipient: Member, items: list[Notification], kind_labels) -> bool:
+def _send_digest(
+    recipient: Member, items: list[Notification], kind_labels, grouped=False
+) -> bool:
     kinds = sorted({n.kind for n in items})
     count = len(items)
     subject = (
@@ -113,4 +115,5 @@ def _send_digest(recipient: Member, items: list[Notification], kind_labels) -> b
         items=[{"notification": n, "link": links.open_link(n)} for n in items],
         list_url=links.absolute("/notifications/"),
         unsubscribe_links=unsubscribe,
+        grouped=grouped,
     )

@@ -42,6 +42,8 @@ def test_a_burst_of_mentions_sends_one_email_then_one_grouped_email(
     grouped = smtp_server.messages[1]
     assert grouped["Subject"] == "EIG Link : votre récapitulatif (5 notifications)"
     assert text_body(grouped).count("vous a mentionné") == 5
+    assert "réunies dans cet e-mail" in text_body(grouped)
+    assert "quotidien" not in text_body(grouped)
     db.session.expire_all()
     assert all(n.emailed_at for n in db.session.query(Notification))
 
