@@ -41,6 +41,10 @@ class Config:
     # "background": instant notification e-mails leave from a thread of their
     # own; "inline": before the notifying request or event returns (tests).
     MAIL_SYNC = os.environ.get("MAIL_SYNC", "background")
+    # At most one instant notification e-mail per member in this many seconds:
+    # what comes meanwhile is held, then sent grouped in one e-mail with the
+    # next one after the window (or in the daily digest if none comes).
+    MAIL_GROUP_SECONDS = env_int("MAIL_GROUP_SECONDS", 300)
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
     # The Redis pub/sub channel of the queue: one per deployment sharing a server.
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
@@ -91,6 +95,17 @@ class Config:
     CHAT_FLOOD_LIMIT = (
         env_int("CHAT_FLOOD_COUNT", 10),
         env_int("CHAT_FLOOD_SECONDS", 10),
+    )
+    # Fan-out: at most this many members notified by one message's @mentions
+    # (a message naming more is refused with a French error).
+    CHAT_MAX_MENTIONS = env_int("CHAT_MAX_MENTIONS", 20)
+    # One `typing` broadcast per socket and channel in this many seconds; the
+    # others are dropped silently (the ack still says ok).
+    CHAT_TYPING_INTERVAL = float(os.environ.get("CHAT_TYPING_INTERVAL", "2.5"))
+    # Reactions added or taken back per member (shared storage of the limiter);
+    # beyond it the ack (or API answer) is an error.
+    CHAT_REACTION_RATE_LIMIT = os.environ.get(
+        "CHAT_REACTION_RATE_LIMIT", "30 per minute"
     )
 
     # argon2id; OWASP's minimum is m=19 MiB, t=2, p=1.

@@ -46,8 +46,14 @@ def gevent_patched() -> bool:
     return monkey.is_module_patched("socket")
 
 
-def publish(room: str, event_name: str, payload: dict, skip_sid: str | None = None):
-    """Send an event to every socket in a room (on every process)."""
+def publish(
+    room: str | list[str],
+    event_name: str,
+    payload: dict,
+    skip_sid: str | None = None,
+):
+    """Send an event to every socket in a room, or in any of several rooms
+    (once per socket), on every process."""
     socketio.emit(event_name, payload, to=room, skip_sid=skip_sid)
 
 
@@ -105,6 +111,24 @@ def disconnect_member(member_id: int) -> None:
         session.execute(delete(SocketSession).where(SocketSession.sid.in_(sids)))
         session.commit()
     disconnect_sockets(sids)
+
+
+def member_sids(member_id: int) -> list[str]:
+    """The open sockets of a member, on every process (its own session, as
+    callers run after a commit)."""
+    with Session(db.engine) as session:
+        return list(
+            session.scalars(
+                select(SocketSession.sid).where(SocketSession.member_id == member_id)
+            )
+        )
+
+
+def leave_room_everywhere(member_id: int, room: str) -> None:
+    """Take every socket of a member out of a room, on whichever process holds
+    it: with a message queue the server forwards the request to the others."""
+    for sid in member_sids(member_id):
+        socketio.server.leave_room(sid, room, namespace="/")
 
 
 def disconnect_sockets(sids: list[str]) -> None:

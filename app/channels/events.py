@@ -3,17 +3,18 @@
 import functools
 import logging
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import inspect
 
 from app import inputs, realtime
-from app.channels import payloads, services
+from app.channels import payloads, services, throttle
 from app.errors import DomainError
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
+_typing = throttle.PerSocket()  # when each socket last said it was typing
 
 
 def _reload_member() -> None:
@@ -72,24 +73,32 @@ def on_connect(auth=None):
     if not current_user.is_authenticated:
         raise ConnectionRefusedError("Connectez-vous pour discuter.")
     join_room(realtime.member_room(current_user.id))
+    # Tracked before its channels are read: a leave committed meanwhile either
+    # is seen by that read or finds this socket to take out of the room.
+    first = realtime.track_socket(request.sid, current_user.id)
     watch = auth.get("watch") if isinstance(auth, dict) else None
     if watch != "notifications":
         for channel_id in services.member_channel_ids(current_user):
             join_room(realtime.channel_room(channel_id))
-    if realtime.track_socket(request.sid, current_user.id):
-        realtime.publish(None, "presence", _presence(current_user, True))
+    if first:
+        _announce_presence(current_user, True)
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
     """The socket closed (tab closed, network lost, or session ended)."""
+    _typing.forget(request.sid)
     member = realtime.forget_socket(request.sid)
     if member is not None:
-        realtime.publish(None, "presence", _presence(member, False))
+        _announce_presence(member, False)
 
 
-def _presence(member, online: bool) -> dict:
-    return {"member": payloads.member_payload(member), "online": online}
+def _announce_presence(member, online: bool) -> None:
+    """Tell the sockets that share a channel with the member, not every socket."""
+    rooms = [realtime.channel_room(c) for c in services.member_channel_ids(member)]
+    if rooms:
+        payload = {"member": payloads.member_payload(member), "online": online}
+        realtime.publish(rooms, "presence", payload)
 
 
 @handler("join_channel")
@@ -164,9 +173,12 @@ def on_preview(data: dict) -> dict:
 
 @handler("typing")
 def on_typing(data: dict) -> dict:
-    """Sent while the member types (at most every few seconds)."""
+    """Sent while the member types; one broadcast per socket and channel every
+    CHAT_TYPING_INTERVAL seconds, the others dropped without a word."""
     channel = services.readable_channel(current_user, data.get("channel"))
-    services.announce_typing(current_user, channel, skip_sid=request.sid)
+    interval = current_app.config["CHAT_TYPING_INTERVAL"]
+    if _typing.allow(request.sid, channel.id, interval):
+        services.announce_typing(current_user, channel, skip_sid=request.sid)
     return {"ok": True}
 
 

@@ -1,6 +1,7 @@
 """Channels and messages: who may read and write where, and what they see."""
 
 import re
+import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -9,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import realtime
-from app.channels import payloads
+from app.channels import payloads, throttle
 from app.channels.models import (
     PUBLIC_KINDS,
     REACTIONS,
@@ -192,6 +193,19 @@ def _free_slug(base: str) -> str:
     return slug
 
 
+def _new_channel_slug(name: str, private: bool) -> str:
+    """A member's new channel's slug, which says nothing of channels they cannot
+    see: a private one ends with a random tag, so that no open channel's name
+    ever runs into it, and a name spelling a direct conversation's slug
+    ("dm-1-2") gets a prefix whether that conversation exists or not."""
+    base = slugify(name) or "canal"
+    if base.startswith("dm-"):
+        base = f"canal-{base}"[:MAX_NAME].rstrip("-")
+    if private:
+        base = f"{base[: MAX_NAME - 7].rstrip('-')}-{secrets.token_hex(3)}"
+    return _free_slug(base)
+
+
 def _add_member(channel: Channel, member: Member) -> None:
     if channel.id is None or membership(member, channel) is None:
         channel.memberships.append(ChannelMember(member=member))
@@ -245,7 +259,7 @@ def create_channel(
     if len(description) > 300:
         raise Invalid("La description est trop longue (300 caractères au plus).")
     channel = Channel(
-        slug=_free_slug(slugify(name)),
+        slug=_new_channel_slug(name, private),
         name=name,
         kind="private" if private else "topic",
         description=description,
@@ -298,12 +312,30 @@ def invite_to_channel(actor: Member, channel: Channel, member: Member) -> None:
         notifications.notify_channel_invitation(actor, channel, member)
 
 
-def leave_channel(member: Member, channel: Channel) -> None:
-    """Leave a channel; nothing of what was said is lost."""
+def _drop_seat(member: Member, channel: Channel) -> bool:
+    """Take the member's seat away (no commit); False when they had none."""
     seat = membership(member, channel)
     if seat is not None:
         db.session.delete(seat)
+    return seat is not None
+
+
+def leave_channel(member: Member, channel: Channel) -> None:
+    """Leave a channel; nothing of what was said is lost. The member's open
+    sockets, on every process, stop hearing it."""
+    member_id, room = member.id, realtime.channel_room(channel.id)
+    if _drop_seat(member, channel):
         db.session.commit()
+        realtime.leave_room_everywhere(member_id, room)
+
+
+def drop_from_defi_channel(defi: Defi, member: Member) -> str | None:
+    """Take a member out of the défi's channel (no commit); returns the room
+    their sockets must leave once the caller has committed."""
+    channel = defi_channel(defi)
+    if channel is None or not _drop_seat(member, channel):
+        return None
+    return realtime.channel_room(channel.id)
 
 
 def set_archived(actor: Member, channel: Channel, archived: bool) -> None:
@@ -433,6 +465,16 @@ def _thread_root(channel: Channel, parent_id: object) -> Message | None:
     return parent.parent or parent  # threads stay one level deep
 
 
+def _check_mention_count(notified: list[int]) -> None:
+    """One message notifies a bounded number of members (e-mails included)."""
+    most = current_app.config["CHAT_MAX_MENTIONS"]
+    if len(notified) > most:
+        raise Invalid(
+            f"Un message peut mentionner au plus {most} membres "
+            f"(celui-ci en mentionne {len(notified)}) : retirez-en quelques-uns."
+        )
+
+
 def post_message(
     author: Member,
     channel: Channel,
@@ -448,6 +490,7 @@ def post_message(
         return message
     mentioned = mentioned_members(body)
     notified = [m.id for m in mentioned if m.id != author.id and can_read(m, channel)]
+    _check_mention_count(notified)
     # Everything is read before the first write: the write lock is held briefly.
     seat = membership(author, channel)
     message = Message(
@@ -529,6 +572,12 @@ def delete_message(actor: Member, message_id: object) -> Message:
 
 def toggle_reaction(member: Member, message_id: object, emoji: object) -> Message:
     """Add the member's emoji to a message, or take it back."""
+    throttle.hit_or_refuse(
+        "reaction",
+        member.id,
+        current_app.config["CHAT_REACTION_RATE_LIMIT"],
+        "Vous réagissez trop vite : patientez un peu avant de réagir à nouveau.",
+    )
     if emoji not in REACTIONS:
         raise Invalid("Réaction inconnue.")
     if not isinstance(message_id, int) or isinstance(message_id, bool):

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from app import realtime
 from app.admin.services import audit
-from app.channels.services import ensure_defi_channel
+from app.channels.services import drop_from_defi_channel, ensure_defi_channel
 from app.defis.models import (
     TEAM_ROLES,
     Administration,
@@ -329,8 +330,12 @@ def remove_team_member(actor: Member, defi: Defi, member: Member) -> None:
         raise NotAllowed(
             "Seuls l'équipe du défi et l'équipe du programme gèrent l'équipe."
         )
-    defi.team = [m for m in defi.team if m.member_id != member.id]
+    member_id = member.id
+    defi.team = [m for m in defi.team if m.member_id != member_id]
+    room = drop_from_defi_channel(defi, member)
     db.session.commit()
+    if room is not None:  # their open sockets stop hearing the team's channel
+        realtime.leave_room_everywhere(member_id, room)
 
 
 def count_defis() -> int:

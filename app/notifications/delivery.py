@@ -11,6 +11,7 @@ notification stays on the site.
 import logging
 import queue
 import time
+from datetime import timedelta
 
 from flask import Flask, current_app
 
@@ -28,10 +29,30 @@ SYNC_MODES = ("background", "inline")
 
 def send_instant(notification: Notification, recipient: Member, label: object) -> None:
     """E-mail one notification now; remember when the server took it. `label`
-    names its kind (a lazy string, rendered in the e-mail's locale)."""
-    if emails.email_notification(notification, recipient, label):
-        notification.emailed_at = timeutil.utcnow()
+    names its kind (a lazy string, rendered in the e-mail's locale).
+
+    E-mails are grouped per recipient: within MAIL_GROUP_SECONDS of the last
+    one, the notification is held (it waits in the digest queue); the next
+    instant e-mail after the window carries the held ones with it."""
+    if emails.emailed_since(recipient, _window_start()):
+        notification.in_digest = True
         db.session.commit()
+        return
+    held = emails.held_for(recipient, before=notification.id)
+    if held:
+        sent = emails.email_group(recipient, [*held, notification])
+    else:
+        sent = emails.email_notification(notification, recipient, label)
+    if sent:
+        now = timeutil.utcnow()
+        for item in [*held, notification]:
+            item.emailed_at, item.in_digest = now, False
+        db.session.commit()
+
+
+def _window_start():
+    seconds = current_app.config["MAIL_GROUP_SECONDS"]
+    return timeutil.utcnow() - timedelta(seconds=seconds)
 
 
 def deliver_later(notification: Notification, recipient: Member, label: object) -> None:

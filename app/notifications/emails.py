@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app import timeutil
@@ -25,6 +25,41 @@ def email_notification(notification: Notification, recipient: Member, label: str
         link=links.open_link(notification),
         kind_label=label,
     )
+
+
+def emailed_since(recipient: Member, since) -> bool:
+    """Whether the member was e-mailed a notification after `since`."""
+    last = db.session.scalar(
+        select(func.max(Notification.emailed_at)).where(
+            Notification.recipient_id == recipient.id
+        )
+    )
+    return last is not None and timeutil.as_utc(last) > timeutil.as_utc(since)
+
+
+def held_for(recipient: Member, before: int) -> list[Notification]:
+    """Unread notifications held back by the grouping window, for kinds the
+    member wants e-mailed at once (the digest's own kinds wait for it)."""
+    from app.notifications.services import email_mode
+
+    waiting = db.session.scalars(
+        select(Notification)
+        .where(
+            Notification.recipient_id == recipient.id,
+            Notification.in_digest.is_(True),
+            Notification.read_at.is_(None),
+            Notification.id < before,
+        )
+        .order_by(Notification.id)
+    )
+    return [n for n in waiting if email_mode(recipient, n.kind) == "instant"]
+
+
+def email_group(recipient: Member, items: list[Notification]) -> bool:
+    """One e-mail for several notifications of a member; True once taken."""
+    from app.notifications.services import KIND_LABELS
+
+    return _send_digest(recipient, items, KIND_LABELS, grouped=True)
 
 
 def send_digests(kind_labels: dict) -> int:
@@ -57,7 +92,9 @@ def send_digests(kind_labels: dict) -> int:
     return sent
 
 
-def _send_digest(recipient: Member, items: list[Notification], kind_labels) -> bool:
+def _send_digest(
+    recipient: Member, items: list[Notification], kind_labels, grouped=False
+) -> bool:
     kinds = sorted({n.kind for n in items})
     count = len(items)
     subject = (
@@ -78,4 +115,5 @@ def _send_digest(recipient: Member, items: list[Notification], kind_labels) -> b
         items=[{"notification": n, "link": links.open_link(n)} for n in items],
         list_url=links.absolute("/notifications/"),
         unsubscribe_links=unsubscribe,
+        grouped=grouped,
     )

@@ -10,6 +10,7 @@ import time
 from collections import defaultdict
 
 import pytest
+from sqlalchemy import select
 
 from app import create_app
 from app.auth.services import set_password
@@ -17,7 +18,7 @@ from app.channels import services
 from app.extensions import db
 from app.members.models import Member
 from config import TestConfig
-from tests.channels.live import app_process, logged_in, socket_client
+from tests.channels.live import _CSRF, app_process, logged_in, socket_client
 from tests.conftest import free_port
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -144,3 +145,63 @@ def test_every_client_gets_every_message_of_its_channel_once_and_in_order(
             sender, k = body.split(":")
             by_sender[sender].append(int(k))
         assert all(ks == sorted(ks) for ks in by_sender.values()), "order broken"
+
+
+def _private_channel(names: list[str]) -> str:
+    """A private channel of m0 with these members; returns its slug."""
+    people = {m.username: m for m in db.session.scalars(select(Member))}
+    channel = services.create_channel(people["m0"], name="Coulisses", private=True)
+    for name in names:
+        services.invite_to_channel(people["m0"], channel, people[name])
+    return channel.slug
+
+
+def _leave(url: str, http, slug: str) -> None:
+    """Press "Quitter le canal" on the channel's page."""
+    token = _CSRF.search(http.get(f"{url}/channels/{slug}", timeout=10).text)[1]
+    response = http.post(
+        f"{url}/channels/{slug}/leave",
+        data={"csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, response.text[:500]
+
+
+def test_leaving_on_one_process_silences_the_sockets_on_the_other(
+    shared_database, tmp_path
+):
+    slug = _private_channel(["m1", "m2"])
+    env = server_env(shared_database)
+    with (
+        app_process(free_port(), env, tmp_path / "a.log") as url_a,
+        app_process(free_port(), env, tmp_path / "b.log") as url_b,
+    ):
+        heard = defaultdict(list)
+        sockets = {}
+        for name, url in [("m1", url_a), ("m2", url_a), ("m0", url_b)]:
+            sockets[name] = socket_client(url, logged_in(url, name, PASSWORD))
+            sockets[name].on(
+                "message_posted", lambda m, name=name: heard[name].append(m["body"])
+            )
+        send = {"channel": slug, "body": "avant"}
+        assert sockets["m0"].call("send_message", send, timeout=10)["ok"]
+        _wait(lambda: heard["m1"] and heard["m2"])
+        assert heard["m1"] == heard["m2"] == ["avant"]
+
+        _leave(url_b, logged_in(url_b, "m1", PASSWORD), slug)  # m1's socket is on A
+
+        send = {"channel": slug, "body": "après"}
+        assert sockets["m0"].call("send_message", send, timeout=10)["ok"]
+        _wait(lambda: len(heard["m2"]) == 2)
+        time.sleep(1)  # time enough for a stray copy to reach m1 too
+        for socket in sockets.values():
+            socket.disconnect()
+    assert heard["m2"] == ["avant", "après"]
+    assert heard["m1"] == ["avant"]
+
+
+def _wait(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
