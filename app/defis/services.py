@@ -18,6 +18,7 @@ from app.defis.models import (
 )
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
+from app.markdown import check_markdown
 from app.members import services as members
 from app.members.models import Member, Skill
 from app.text import clean_spaces, fold, slugify, split_tags
@@ -164,6 +165,8 @@ def _clean_text(name: str, value: str | None, required: bool = False) -> str:
             f"Le champ « {name} » est trop long "
             f"({TEXT_LIMITS[name]} caractères au plus)."
         )
+    if name == "description":
+        check_markdown(value)
     return value
 
 
