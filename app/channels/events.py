@@ -9,7 +9,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import inspect
 
 from app import realtime
-from app.channels import payloads, services
+from app.channels import payloads, services, throttle
 from app.errors import DomainError
 from app.extensions import db, socketio
 
@@ -136,7 +136,8 @@ def on_send_message(data: dict) -> dict:
 
 @handler("edit_message")
 def on_edit_message(data: dict) -> dict:
-    """Sent by an author rewriting their message."""
+    """Sent by an author rewriting their message (at CHAT_FLOOD_LIMIT's pace)."""
+    throttle.check_pace(current_user, "edit_message")
     message = services.edit_message(current_user, data.get("id"), data.get("body"))
     return {"ok": True, "id": _stored_id(message)}
 
@@ -158,6 +159,7 @@ def on_react(data: dict) -> dict:
 @handler("preview")
 def on_preview(data: dict) -> dict:
     """Sent when the member asks to see their message before sending it."""
+    throttle.check_pace(current_user, "preview")
     return {"ok": True, "html": services.preview(data.get("body"))}
 
 
