@@ -23,7 +23,7 @@ from app.members import services as members
 from app.members.models import Member, Skill
 from app.text import clean_spaces, fold, slugify, split_tags
 
-TEXT_LIMITS = {"title": 160, "tagline": 400, "description": 50_000, "location": 120}
+TEXT_LIMITS = {"title": 160, "tagline": 400, "description": 20_000, "location": 120}
 
 
 @dataclass(frozen=True)
