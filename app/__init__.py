@@ -229,10 +229,6 @@ def _register_blueprints(app: Flask) -> None:
 def _register_templates(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from app.markdown import render_markdown
-
-    app.jinja_env.filters["markdown"] = render_markdown
-
     @app.context_processor
     def inject_globals() -> dict:
         return {"current_locale": str(get_locale())}

@@ -7,7 +7,6 @@ from app.api import bp
 from app.api.defis import promotion_json
 from app.api.paging import page_json, paging, query_args
 from app.errors import NotFound
-from app.markdown import render_markdown
 from app.members import services
 from app.members.models import Member
 from app.uris import to_uri
@@ -40,7 +39,7 @@ def member_json(member: Member) -> dict:
         "city": member.city if member.shows("city", current_user) else None,
         "email": member.email if member.shows("email", current_user) else None,
         "bio": member.bio,
-        "bio_html": str(render_markdown(member.bio)),
+        "bio_html": member.bio_html,
         "skills": [skill.name for skill in member.skills],
         "promotions": [promotion_json(p) for p in member.promotions],
         "defis": [

@@ -6,7 +6,6 @@ from flask_login import current_user
 from app.api import bp
 from app.api.paging import known_fields, page_json, paging, query_args
 from app.errors import Invalid
-from app.markdown import render_markdown
 from app.resources import queries, services
 from app.resources.fields import FIELDS
 from app.resources.models import Resource
@@ -42,7 +41,7 @@ def resource_json(resource: Resource) -> dict:
         "url": resource.url and to_uri(resource.url),
         "file": file,
         "description": resource.description,
-        "description_html": str(render_markdown(resource.description)),
+        "description_html": resource.description_html,
         "tags": [tag.name for tag in resource.tags],
         "licence": resource.licence or None,
         "licence_label": licence_label(resource.licence),

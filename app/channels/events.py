@@ -146,7 +146,8 @@ def on_send_message(data: dict) -> dict:
 
 @handler("edit_message")
 def on_edit_message(data: dict) -> dict:
-    """Sent by an author rewriting their message."""
+    """Sent by an author rewriting their message (at CHAT_FLOOD_LIMIT's pace)."""
+    throttle.check_pace(current_user, "edit_message")
     message = services.edit_message(current_user, data.get("id"), data.get("body"))
     return {"ok": True, "id": _stored_id(message)}
 
@@ -168,6 +169,7 @@ def on_react(data: dict) -> dict:
 @handler("preview")
 def on_preview(data: dict) -> dict:
     """Sent when the member asks to see their message before sending it."""
+    throttle.check_pace(current_user, "preview")
     return {"ok": True, "html": services.preview(data.get("body"))}
 
 

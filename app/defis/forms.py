@@ -13,7 +13,7 @@ class DefiForm(FlaskForm):
     description = TextAreaField(
         _l("Description"),
         description=_l("Markdown accepté."),
-        validators=[Optional(), Length(max=50_000)],
+        validators=[Optional(), Length(max=20_000)],
     )
     themes = StringField(
         _l("Thématiques"),
@@ -53,7 +53,7 @@ class NewDefiForm(FlaskForm):
     )
     tagline = StringField(_l("Chapeau"), validators=[Optional(), Length(max=400)])
     description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=50_000)]
+        _l("Description"), validators=[Optional(), Length(max=20_000)]
     )
 
 

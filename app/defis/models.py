@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.markdown import keep_rendered
 from app.members.models import Member, Skill
 from app.timeutil import utcnow
 
@@ -90,6 +91,8 @@ class Defi(db.Model):
     location: Mapped[str] = mapped_column(String(120), default="")
     tagline: Mapped[str] = mapped_column(String(400), default="")
     description: Mapped[str | None] = mapped_column(Text)
+    # The description rendered on write: a page never renders Markdown.
+    description_html: Mapped[str] = mapped_column(Text, default="")
     duration_months: Mapped[int | None] = mapped_column(Integer)
     is_startup_etat: Mapped[bool] = mapped_column(Boolean, default=False)
     links: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -116,6 +119,9 @@ class Defi(db.Model):
     team: Mapped[list["DefiMembership"]] = relationship(
         back_populates="defi", cascade="all, delete-orphan"
     )
+
+
+keep_rendered(Defi.description, "description_html")
 
 
 class DefiMembership(db.Model):

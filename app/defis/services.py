@@ -20,11 +20,12 @@ from app.defis.models import (
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
 from app.inputs import whole_number
+from app.markdown import check_markdown
 from app.members import services as members
 from app.members.models import Member, Skill
 from app.text import clean_spaces, fold, slugify, split_tags
 
-TEXT_LIMITS = {"title": 160, "tagline": 400, "description": 50_000, "location": 120}
+TEXT_LIMITS = {"title": 160, "tagline": 400, "description": 20_000, "location": 120}
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,8 @@ def _clean_text(name: str, value: str | None, required: bool = False) -> str:
             f"Le champ « {name} » est trop long "
             f"({TEXT_LIMITS[name]} caractères au plus)."
         )
+    if name == "description":
+        check_markdown(value)
     return value
 
 

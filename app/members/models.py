@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.markdown import keep_rendered
 from app.timeutil import utcnow
 
 ROLES = ("eig", "alumni", "mentor", "staff")
@@ -67,6 +68,7 @@ class Member(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     headline: Mapped[str] = mapped_column(String(160), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")  # bio, rendered on write
     city: Mapped[str] = mapped_column(String(80), default="")
     open_to_mentoring: Mapped[bool] = mapped_column(Boolean, default=False)
     # Who sees the e-mail address and the city: "members" or "staff" only.
@@ -132,3 +134,6 @@ class Member(UserMixin, db.Model):
             ("Site web", self.website_url),
         ]
         return [(label, url) for label, url in pairs if url]
+
+
+keep_rendered(Member.bio, "bio_html")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
 from app.inputs import whole_number
+from app.markdown import check_markdown
 from app.members.models import ROLES, Member, Skill
 from app.text import clean_spaces, fold, split_tags
 
@@ -134,6 +135,8 @@ def clean_profile(fields: dict) -> dict:
             if len(value) > PROFILE_LIMITS[name]:
                 raise Invalid(f"Le champ « {name} » est trop long.")
             clean[name] = value if name == "bio" else clean_spaces(value)
+    if "bio" in clean:
+        check_markdown(clean["bio"])
     for name in LINK_FIELDS:
         if name in fields:
             clean[name] = clean_link(name, fields.pop(name))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.defis.models import Defi
 from app.errors import Invalid
 from app.extensions import db
+from app.markdown import check_markdown
 from app.resources.models import KINDS, Resource, ResourceTag
 from app.resources.vocabulary import LICENCE_LABELS
 from app.text import clean_spaces, fold, split_tags
@@ -92,7 +93,9 @@ def _one(name: str, value: object):
             raise Invalid("Le titre est obligatoire.")
         return title
     if name == "description":
-        return _text("description", value, "description")
+        description = _text("description", value, "description")
+        check_markdown(description)
+        return description
     if name == "url":
         return clean_url(value)
     if name == "tags":

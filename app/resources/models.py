@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.extensions import db
+from app.markdown import keep_rendered
 from app.members.models import Member
 from app.resources.forges import Repository, repository_of
 from app.timeutil import utcnow
@@ -52,6 +53,8 @@ class Resource(db.Model):
     title: Mapped[str] = mapped_column(String(160))
     url: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The description rendered on write: a list never renders Markdown.
+    description_html: Mapped[str] = mapped_column(Text, default="")
     licence: Mapped[str] = mapped_column(String(40), default="", index=True)
     defi_id: Mapped[int | None] = mapped_column(
         ForeignKey("defis.id", ondelete="SET NULL"), index=True
@@ -101,6 +104,9 @@ class Resource(db.Model):
     def repository(self) -> Repository | None:
         """Forge, owner and name when the URL is a GitHub, GitLab or SourceHut repo."""
         return repository_of(self.url) if self.url else None
+
+
+keep_rendered(Resource.description, "description_html")
 
 
 class ResourceBookmark(db.Model):

@@ -1,5 +1,11 @@
 """Socket.IO events: acks, broadcasts, catch-up, typing, presence and access."""
 
+import os
+import uuid
+
+import pytest
+import redis
+
 from app.channels import services
 from app.extensions import socketio
 from tests.channels.conftest import events
@@ -223,3 +229,50 @@ def test_a_socket_watching_notifications_only_hears_no_channel(
     assert b.emit("join_channel", {"channel": channel.slug}, callback=True)["ok"]
     services.post_message(alice, channel, "Et maintenant ?")  # it opened the channel
     assert [m["body"] for m in events(b, "message_posted")] == ["Et maintenant ?"]
+
+
+def test_previews_past_the_flood_limit_get_an_error_ack(app, alice, connect):
+    app.config["CHAT_FLOOD_LIMIT"] = (3, 60)
+    a = connect(alice)
+    acks = [a.emit("preview", {"body": "Essai"}, callback=True) for _ in range(4)]
+    assert [ack["ok"] for ack in acks] == [True, True, True, False]
+    assert "trop vite" in acks[-1]["error"] and "html" not in acks[-1]
+
+
+def test_edits_past_the_flood_limit_get_an_error_ack(app, alice, bob, connect):
+    channel = open_channel(alice, bob)
+    message = services.post_message(alice, channel, "v0")
+    app.config["CHAT_FLOOD_LIMIT"] = (3, 60)
+    a = connect(alice)
+    acks = [
+        a.emit("edit_message", {"id": message.id, "body": f"v{n}"}, callback=True)
+        for n in (1, 2, 3, 4)
+    ]
+    assert [ack["ok"] for ack in acks] == [True, True, True, False]
+    assert "trop vite" in acks[-1]["error"]
+    assert services.list_messages(alice, channel)[0].body == "v3"  # 4th not applied
+
+
+def test_the_preview_limit_is_per_member(app, alice, bob, connect):
+    app.config["CHAT_FLOOD_LIMIT"] = (1, 60)
+    a, b = connect(alice), connect(bob)
+    assert a.emit("preview", {"body": "a"}, callback=True)["ok"]
+    assert a.emit("preview", {"body": "a"}, callback=True)["ok"] is False
+    assert b.emit("preview", {"body": "b"}, callback=True)["ok"]
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs TEST_REDIS_URL")
+def test_the_preview_count_lives_in_the_shared_redis_storage(app, alice, connect):
+    """With a redis:// storage every process counts against the same limit."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    url = os.environ["TEST_REDIS_URL"]
+    app.config.update(
+        RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix, CHAT_FLOOD_LIMIT=(2, 60)
+    )
+    a = connect(alice)
+    acks = [a.emit("preview", {"body": "x"}, callback=True)["ok"] for _ in range(3)]
+    assert acks == [True, True, False]
+    stored = redis.Redis.from_url(url)
+    keys = stored.keys(f"*{prefix}*")
+    assert keys, "the count is not in Redis"
+    stored.delete(*keys)
