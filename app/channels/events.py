@@ -9,12 +9,12 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import inspect
 
 from app import realtime
-from app.channels import payloads, services, throttle
+from app.channels import fanout, payloads, services
 from app.errors import DomainError
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
-_typing = throttle.PerSocket()  # when each socket last said it was typing
+_typing = fanout.PerSocket()  # when each socket last said it was typing
 
 
 def _reload_member() -> None:
