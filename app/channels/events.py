@@ -9,12 +9,12 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import inspect
 
 from app import inputs, realtime
-from app.channels import payloads, services, throttle
+from app.channels import fanout, payloads, services
 from app.errors import DomainError
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
-_typing = throttle.PerSocket()  # when each socket last said it was typing
+_typing = fanout.PerSocket()  # when each socket last said it was typing
 
 
 def _reload_member() -> None:
@@ -147,7 +147,7 @@ def on_send_message(data: dict) -> dict:
 @handler("edit_message")
 def on_edit_message(data: dict) -> dict:
     """Sent by an author rewriting their message (at CHAT_FLOOD_LIMIT's pace)."""
-    throttle.check_pace(current_user, "edit_message")
+    fanout.check_pace(current_user, "edit_message")
     message = services.edit_message(current_user, data.get("id"), data.get("body"))
     return {"ok": True, "id": _stored_id(message)}
 
@@ -169,7 +169,7 @@ def on_react(data: dict) -> dict:
 @handler("preview")
 def on_preview(data: dict) -> dict:
     """Sent when the member asks to see their message before sending it."""
-    throttle.check_pace(current_user, "preview")
+    fanout.check_pace(current_user, "preview")
     return {"ok": True, "html": services.preview(data.get("body"))}
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import realtime
-from app.channels import payloads, throttle
+from app.channels import fanout, payloads
 from app.channels.models import (
     PUBLIC_KINDS,
     REACTIONS,
@@ -572,7 +572,7 @@ def delete_message(actor: Member, message_id: object) -> Message:
 
 def toggle_reaction(member: Member, message_id: object, emoji: object) -> Message:
     """Add the member's emoji to a message, or take it back."""
-    throttle.hit_or_refuse(
+    fanout.hit_or_refuse(
         "reaction",
         member.id,
         current_app.config["CHAT_REACTION_RATE_LIMIT"],
