@@ -28,7 +28,7 @@ def known_fields(data: dict, allowed: set[str] | tuple[str, ...]) -> dict:
     unknown = sorted(set(data) - set(allowed))
     if unknown:
         names = ", ".join(str(name)[:40] for name in unknown[:5])
-        raise Invalid(f"Champ inconnu : {names}.")
+        raise Invalid(f"Champs inconnus : {names}.")
     return data
 
 

@@ -116,6 +116,8 @@ def test_post_multipart_uploads_a_file(api, upload_folder):
         ({"kind": "link", "title": "X", "url": 12}, "texte"),
         ({"kind": "link", "title": "X"}, "adresse"),
         ({"kind": "link", "title": "X", "url": "https://a.fr", "id": 1}, "inconnus"),
+        ({"kind": "link", "title": "X", "url": "https://a.fr", "author": 1}, "author"),
+        ({"kind": "link", "title": "X", "url": "https://a.fr", "upload": 1}, "upload"),
         (["pas", "un", "objet"], "JSON"),
     ],
 )
