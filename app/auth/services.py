@@ -15,9 +15,10 @@ from app.admin.services import audit
 from app.auth.models import ApiToken, Invitation
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
-from app.mail import render_templated, send_email, send_templated
+from app.mail import render_templated, send_templated
 from app.members import services as members
 from app.members.models import ROLES, Member, new_session_token
+from app.notifications import delivery
 from app.notifications.links import opted_out, unsubscribe_url
 from app.text import clean_spaces
 from app.timeutil import as_utc, utcnow
@@ -281,8 +282,8 @@ def request_password_reset(email: str) -> None:
         member=target,
         link=_absolute(f"/auth/reset/{token}"),
     )
-    if real:
-        send_email(target.email, subject, text, html, unsubscribe)
+    if real:  # sent from the mail thread: the answer does not wait for SMTP
+        delivery.send_email_later(target.email, subject, text, html, unsubscribe)
 
 
 def _stand_in(address: str) -> Member:

@@ -11,11 +11,12 @@ notification stays on the site.
 import logging
 import queue
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask, current_app
 
-from app import timeutil
+from app import mail, timeutil
 from app.background import OnDemandThread
 from app.extensions import db
 from app.members.models import Member
@@ -69,11 +70,15 @@ class MailWorker:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self._jobs: queue.Queue[tuple[int, object]] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Callable[..., object], tuple]] = queue.Queue()
         self._thread = OnDemandThread(self._run, "notification-mail", self.drain)
 
     def put(self, notification_id: int, label: object) -> None:
-        self._jobs.put((notification_id, label))
+        self.submit(_send_queued, notification_id, label)
+
+    def submit(self, job: Callable[..., object], *args: object) -> None:
+        """Run `job(*args)` in the mail thread, in an app context."""
+        self._jobs.put((job, args))
         self._thread.ensure()
 
     def idle(self) -> bool:
@@ -82,7 +87,7 @@ class MailWorker:
 
     def _run(self) -> None:
         while True:
-            self._send(*self._jobs.get())
+            self._run_job(*self._jobs.get())
             self._jobs.task_done()
 
     def drain(self) -> None:
@@ -93,17 +98,31 @@ class MailWorker:
                 job = self._jobs.get_nowait()
             except queue.Empty:
                 break
-            self._send(*job)
+            self._run_job(*job)
             self._jobs.task_done()
         deadline = time.monotonic() + EXIT_WAIT_SECONDS
         while not self.idle() and time.monotonic() < deadline:
             time.sleep(0.05)
 
-    def _send(self, notification_id: int, label: object) -> None:
+    def _run_job(self, job: Callable[..., object], args: tuple) -> None:
         try:
             with self.app.app_context():
-                notification = db.session.get(Notification, notification_id)
-                if notification is not None and notification.emailed_at is None:
-                    send_instant(notification, notification.recipient, label)
+                job(*args)
         except Exception:  # one broken e-mail must not stop the others
-            log.exception("Notification e-mail %s failed", notification_id)
+            log.exception("Queued e-mail %s%r failed", job.__name__, args[:1])
+
+
+def _send_queued(notification_id: int, label: object) -> None:
+    notification = db.session.get(Notification, notification_id)
+    if notification is not None and notification.emailed_at is None:
+        send_instant(notification, notification.recipient, label)
+
+
+def send_email_later(*args: object) -> None:
+    """`mail.send_email(*args)` in this process's mail thread (MAIL_SYNC=background),
+    so that the answer does not wait for the SMTP server; now when inline."""
+    worker = current_app.extensions.get("mail_worker")
+    if worker is None:
+        mail.send_email(*args)
+    else:
+        worker.submit(mail.send_email, *args)

@@ -78,6 +78,21 @@ def test_a_mention_is_acked_before_its_slow_email_leaves(background_app, inbox):
     socket.disconnect()
 
 
+def test_a_password_reset_answers_before_its_slow_email_leaves(background_app, inbox):
+    """A known address must not answer later than an unknown one: its e-mail
+    leaves from the mail thread, after the answer."""
+    make_member(email="oubli@example.org")
+    http = background_app.test_client()
+    started = time.monotonic()
+    response = http.post("/auth/reset", data={"email": "oubli@example.org"})
+    answered_after = time.monotonic() - started
+    assert response.status_code == 302
+    assert answered_after < SMTP_SECONDS / 2, f"answered after {answered_after:.2f} s"
+    assert wait_for(lambda: inbox.messages), "the e-mail never left"
+    assert inbox.messages[0]["To"] == "oubli@example.org"
+    assert "/auth/reset/" in inbox.messages[0].get_body(("plain",)).get_content()
+
+
 def test_an_unreachable_server_loses_one_email_not_the_next(background_app, inbox):
     alice = make_member(username="alice", display_name="Alice")
     bob = make_member(username="bob")

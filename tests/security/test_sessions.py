@@ -10,6 +10,7 @@ from app.admin import services as admin
 from app.auth import services as auth_services
 from app.extensions import db
 from app.members.models import Member
+from app.notifications import delivery
 from tests.factories import PASSWORD, make_member
 from tests.security.conftest import csrf_token, fresh, logged_in
 
@@ -269,10 +270,11 @@ class ResetWork:
         self._spy(monkeypatch, "_reset_fingerprint", lambda *a: "fingerprint")
         self._spy(monkeypatch, "render_templated", lambda *a, **k: f"render {a[1]}")
         self._spy(monkeypatch, "_absolute", lambda *a: "link")
-        self._spy(monkeypatch, "send_email", lambda to, *a: self.sent.append(to))
+        sending = (monkeypatch, "send_email_later", lambda to, *a: self.sent.append(to))
+        self._spy(*sending, owner=delivery)
 
-    def _spy(self, monkeypatch, name, note):
-        real = getattr(auth_services, name)
+    def _spy(self, monkeypatch, name, note, owner=auth_services):
+        real = getattr(owner, name)
 
         def spy(*args, **kwargs):
             step = note(*args, **kwargs)
@@ -280,7 +282,7 @@ class ResetWork:
                 self.steps.append(step)
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(auth_services, name, spy)
+        monkeypatch.setattr(owner, name, spy)
 
     def _on_sql(self, _conn, _cursor, statement, *_args):
         self.steps.append(statement)
