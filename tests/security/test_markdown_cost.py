@@ -65,15 +65,16 @@ def shape(name: str, n: int) -> str:
 
 
 def cost(text: str) -> float:
-    """CPU seconds the write path spends on this text, best of 3."""
+    """CPU seconds this thread spends on the write path for this text, best of 5
+    (other threads of the test process, search indexing or mail, do not count)."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         markdown._render.cache_clear()  # a cached render would cost nothing
         gc.collect()
-        start = time.process_time()
+        start = time.thread_time()
         with contextlib.suppress(TooComplex):
             check_markdown(text)
-        best = min(best, time.process_time() - start)
+        best = min(best, time.thread_time() - start)
     return best
 
 
@@ -158,7 +159,7 @@ def test_a_list_of_five_costly_resources_renders_no_markdown(client, auth, monke
     db.session.commit()
     renders = []
     monkeypatch.setattr(markdown._md, "render", lambda *a: renders.append(a))
-    start = time.process_time()
+    start = time.thread_time()
     response = client.get("/api/v1/resources?per_page=5")
     spent = time.process_time() - start
     items = response.get_json()["items"]
