@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from html.parser import HTMLParser
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-"})
@@ -45,3 +46,35 @@ def split_tags(raw: str, max_tags: int = 30) -> list[str]:
         if name and fold(name) not in seen:
             seen[fold(name)] = name
     return list(seen.values())[:max_tags]
+
+
+class _TextOnly(HTMLParser):
+    """Collects the text of sanitised HTML; a block's end reads as a space."""
+
+    BLOCKS = frozenset({"p", "br", "li", "pre", "blockquote", "tr", "td", "th"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS or tag[:1] == "h":
+            self.parts.append(" ")
+
+
+def html_excerpt(html: str, size: int = 120) -> str:
+    """The words a reader sees in rendered HTML, cut at a word with "…"."""
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()
+    text = " ".join("".join(parser.parts).split())
+    if len(text) <= size:
+        return text
+    cut = text[: size + 1].rsplit(" ", 1)[0] if " " in text[:size] else text[:size]
+    return cut.rstrip(" ,;:.!?") + "…"

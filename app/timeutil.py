@@ -1,6 +1,12 @@
 """UTC time, the only clock the app reads."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+try:  # what a page shows before the browser puts its own zone
+    DEFAULT_ZONE = ZoneInfo("Europe/Paris")
+except ZoneInfoNotFoundError:  # a system without the time zone database
+    DEFAULT_ZONE = UTC
 
 
 def utcnow() -> datetime:
@@ -18,3 +24,11 @@ def as_utc(moment: datetime | None) -> datetime | None:
 def isoformat(moment: datetime | None) -> str | None:
     """A stored datetime as ISO 8601 with its UTC offset, or None."""
     return as_utc(moment).isoformat() if moment else None
+
+
+def local_text(moment: datetime | None) -> str:
+    """A stored datetime as the community reads it (Paris), for pages without
+    JavaScript; the browser rewrites it in its own zone."""
+    if moment is None:
+        return ""
+    return as_utc(moment).astimezone(DEFAULT_ZONE).strftime("%d/%m/%Y %H:%M")

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.channels.models import Channel, Message
 from app.members.models import Member
+from app.text import html_excerpt
 from app.timeutil import as_utc
 
 KIND_LABELS = {
@@ -50,7 +51,7 @@ def _parent_payload(parent: Message | None) -> dict | None:
     if parent is None:
         return None
     author = parent.author if parent.author and parent.author.active else None
-    excerpt = "" if parent.deleted else " ".join(parent.body.split())[:120]
+    excerpt = "" if parent.deleted else html_excerpt(parent.html)
     return {"id": parent.id, "author": member_payload(author), "excerpt": excerpt}
 
 

@@ -10,6 +10,15 @@ from app.channels.models import REACTIONS
 from app.errors import DomainError, NotFound
 from app.inputs import whole_number
 from app.members.services import get_member
+from app.text import html_excerpt
+
+
+@bp.app_context_processor
+def inject_unread_messages() -> dict:
+    """The unread messages of the member's channels, shown in a phone's header."""
+    if not (current_user and current_user.is_authenticated):
+        return {}
+    return {"unread_messages": sum(services.unread_counts(current_user).values())}
 
 
 @bp.get("/")
@@ -56,23 +65,41 @@ def direct():
     return redirect(url_for("channels.detail", slug=channel.slug))
 
 
-def _thread_arg() -> int | None:
-    raw = request.args.get("thread", "")
+def _id_arg(name: str, missing: str) -> int | None:
+    """A message id from the query string (?thread=, ?before=), if given."""
+    raw = request.args.get(name, "")
     if not raw:
         return None
-    thread = whole_number(raw)
-    if thread is None:
-        raise NotFound(_("Ce fil de discussion n'existe pas."))
-    return thread
+    number = whole_number(raw)
+    if number is None:
+        raise NotFound(missing)
+    return number
+
+
+def _history_size(channel, mine: list) -> int:
+    """Enough of the latest messages to open at the first unread one, with a
+    few read ones above it for context (up to the API's largest page)."""
+    unread = next((count for c, count in mine if c.id == channel.id), 0)
+    wanted = max(services.HISTORY_LIMIT, unread + CONTEXT_ABOVE_UNREAD)
+    return min(services.MAX_LIMIT, wanted)
+
+
+CONTEXT_ABOVE_UNREAD = 5
 
 
 @bp.get("/<slug>")
 def detail(slug: str):
-    """A channel, or with ?thread=<id> one thread of it."""
+    """A channel, with ?thread=<id> one thread of it, or with ?before=<id> the
+    messages before one (the history without JavaScript)."""
     channel = services.readable_channel(current_user, slug)
     seat = services.membership(current_user, channel)
-    thread = _thread_arg()
-    messages = services.list_messages(current_user, channel, thread=thread)
+    thread = _id_arg("thread", _("Ce fil de discussion n'existe pas."))
+    before = None if thread else _id_arg("before", _("Ce message n'existe pas."))
+    mine = services.member_channels(current_user)
+    limit = services.HISTORY_LIMIT if before else _history_size(channel, mine)
+    messages = services.list_messages(
+        current_user, channel, thread=thread, before=before, limit=limit
+    )
     if thread is not None and not any(m.id == thread for m in messages):
         raise NotFound(_("Ce fil de discussion n'existe pas."))
     return render_template(
@@ -80,14 +107,17 @@ def detail(slug: str):
         channel=channel,
         seat=seat,
         thread=thread,
+        before=before,
         messages=messages,
+        has_older=thread is None and len(messages) >= limit,
         replies=services.reply_counts(messages),
         members=services.channel_members(channel),
-        channels=services.member_channels(current_user),
+        channels=mine,
         form=MessageForm(),
         invite_form=MemberForm(prefix="invite"),
         kind_labels=payloads.KIND_LABELS,
         reactions_payload=payloads.reactions_payload,
+        excerpt=html_excerpt,
         reaction_choices=REACTIONS,
         can_archive=current_user.is_staff or channel.created_by_id == current_user.id,
     )

@@ -96,6 +96,22 @@ def browser():
         chromium.close()
 
 
+def member_page(browser, live_server: LiveServer, username: str, **options):
+    """A fresh context (its own cookies, French, plus `options`: viewport, time
+    zone...), logged in through the real login form."""
+    from tests.factories import PASSWORD
+
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto("/auth/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A new page in a fresh context (no cookies), its base URL the live server."""

@@ -7,23 +7,15 @@ from sqlalchemy import select
 from app.channels import services as channels
 from app.extensions import db
 from app.members.models import Member
-from tests.browser.conftest import TIMEOUT_MS, LiveServer
-from tests.factories import PASSWORD, make_defi, make_member
+from tests.browser.conftest import LiveServer, member_page
+from tests.factories import make_defi, make_member
 
 pytestmark = pytest.mark.browser
 
 
 def open_member_page(browser: Browser, live_server: LiveServer, username: str) -> Page:
     """A fresh context (its own cookies), logged in through the real login form."""
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    return member_page(browser, live_server, username)
 
 
 def open_channel(page: Page, slug: str) -> None:
