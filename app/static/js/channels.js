@@ -264,9 +264,8 @@ function showNewMarker() {
     (li) => Number(li.dataset.id) > lastRead && li.dataset.author !== me,
   );
   if (!lastRead || !first) return null;
-  const marker = el("li", "eig-new-marker", strings.new_messages);
+  const marker = el("li", "eig-new-marker", strings.new_messages); // a list item: axe "list"
   marker.id = "new-marker";
-  marker.setAttribute("role", "separator");
   list.insertBefore(marker, first);
   return first;
 }
