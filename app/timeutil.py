@@ -26,9 +26,13 @@ def isoformat(moment: datetime | None) -> str | None:
     return as_utc(moment).isoformat() if moment else None
 
 
-def local_text(moment: datetime | None) -> str:
-    """A stored datetime as the community reads it (Paris), for pages without
-    JavaScript; the browser rewrites it in its own zone."""
+def local_text(moment: datetime | None, pattern: str = "%d/%m/%Y %H:%M") -> str:
+    """A stored datetime as the community reads it (Paris), for e-mails and
+    pages without JavaScript; the browser rewrites a page's in its own zone."""
     if moment is None:
         return ""
-    return as_utc(moment).astimezone(DEFAULT_ZONE).strftime("%d/%m/%Y %H:%M")
+    return as_utc(moment).astimezone(DEFAULT_ZONE).strftime(pattern)
+
+
+def local_date(moment: datetime | None) -> str:
+    return local_text(moment, "%d/%m/%Y")
