@@ -68,12 +68,17 @@ class _TextOnly(HTMLParser):
             self.parts.append(" ")
 
 
-def html_excerpt(html: str, size: int = 120) -> str:
-    """The words a reader sees in rendered HTML, cut at a word with "…"."""
+def html_text(html: str) -> str:
+    """The words a reader sees in rendered HTML, on one line."""
     parser = _TextOnly()
     parser.feed(html)
     parser.close()
-    text = " ".join("".join(parser.parts).split())
+    return " ".join("".join(parser.parts).split())
+
+
+def html_excerpt(html: str, size: int = 120) -> str:
+    """The words a reader sees in rendered HTML, cut at a word with "…"."""
+    text = html_text(html)
     if len(text) <= size:
         return text
     cut = text[: size + 1].rsplit(" ", 1)[0] if " " in text[:size] else text[:size]

@@ -132,8 +132,12 @@ SEARCH_RESULTS = _object(
         },
     }
 )
-SUGGESTION = _object({"type": KIND, "title": STRING, "url": STRING})
 DATE_TIME = {"type": "string", "format": "date-time"}
+SUGGESTION = _object({"type": KIND, "title": STRING, "url": STRING}) | {
+    "description": "A message's title is the start of its text; it also has "
+    "`author` (who wrote it, and in which channel) and `created_at`.",
+}
+SUGGESTION["properties"] |= {"author": STRING, "created_at": DATE_TIME}
 NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
 UNREAD = {
     "type": "integer",

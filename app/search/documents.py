@@ -5,11 +5,18 @@ from app.defis.models import Defi
 from app.members.models import Member
 from app.resources.models import Resource
 from app.resources.vocabulary import KIND_LABELS, licence_label
+from app.text import html_text
 from search_index import Document
 
 
 def _clamp(value: float) -> float:
     return max(0.5, min(2.0, value))
+
+
+def read_text(html: str | None, source: str) -> str:
+    """What a reader sees of a Markdown text (so snippets show no `####` or
+    `**`); its source when no HTML was stored."""
+    return html_text(html) if html else source
 
 
 def member_document(member: Member) -> Document | None:
@@ -26,7 +33,7 @@ def member_document(member: Member) -> Document | None:
             member.role_label,
             *promotions,
             *defis,
-            member.bio,
+            read_text(member.bio_html, member.bio),
         )
         if part
     )
@@ -65,7 +72,7 @@ def defi_document(defi: Defi) -> Document:
             defi.administration.name,
             defi.establishment or "",
             defi.location,
-            defi.description or "",
+            read_text(defi.description_html, defi.description or ""),
             *figures,
             *outputs,
             *(defi.aliases or []),
@@ -104,7 +111,7 @@ def message_document(message: Message) -> Document | None:
         kind="message",
         id=message.id,
         title=f"# {channel.name}",
-        body=message.body,
+        body=read_text(message.html, message.body),
         url=f"/channels/{channel.slug}#message-{message.id}",
         facets={"channel": [channel.slug]},
         access=[channel.access_key],
@@ -126,7 +133,7 @@ def resource_document(resource: Resource) -> Document | None:
             f"{repository.forge} {repository.label}" if repository else "",
             resource.file_name or "",
             licence_label(resource.licence) if resource.licence else "",
-            resource.description,
+            read_text(resource.description_html, resource.description),
         )
         if part
     )

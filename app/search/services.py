@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,7 +17,8 @@ from app.errors import Invalid
 from app.extensions import db
 from app.members.models import Member
 from app.resources.models import Resource
-from app.text import fold
+from app.text import fold, html_excerpt
+from app.timeutil import as_utc
 from search_index import PUBLIC, Document, Hit, Page, Query, SearchIndex
 from search_index.query import parse
 
@@ -117,12 +119,77 @@ def search(
     return index().search(query)
 
 
-def suggest(viewer: Member, text: str, limit: int = 8) -> list[Hit]:
-    """Titles to suggest while the viewer types."""
+@dataclass(frozen=True)
+class Suggestion:
+    """One line under the header box: what it is, and for a message who wrote
+    it and when (its title is then the start of its text)."""
+
+    kind: str
+    title: str
+    url: str
+    author: str = ""
+    created_at: datetime | None = None
+
+
+def suggest(viewer: Member, text: str, limit: int = 8) -> list[Suggestion]:
+    """Titles that start like what the viewer types, then what the full search
+    finds (a member by a skill, a message by a word), each thing once."""
     text = (text or "")[:200]
     if parse(text).empty:
         return []
-    return index().suggest(text, access=access_keys(viewer), limit=limit)
+    access = access_keys(viewer)
+    hits = index().suggest(text, access=access, limit=limit)
+    if len(hits) < limit:
+        query = Query(text, access=access, per_page=limit, facets=())
+        hits = hits + index().search(query).hits
+    return _suggestions(_distinct(hits)[:limit])
+
+
+def _distinct(hits: list[Hit]) -> list[Hit]:
+    """Each thing once, and one line per title and type: identical rows say
+    nothing (a message is its own line)."""
+    seen: set[tuple] = set()
+    kept = []
+    for hit in hits:
+        key = (
+            (hit.kind, hit.id) if hit.kind == "message" else (hit.kind, fold(hit.title))
+        )
+        if key in seen or (hit.kind, hit.id) in seen:
+            continue
+        seen.update({key, (hit.kind, hit.id)})
+        kept.append(hit)
+    return kept
+
+
+def _suggestions(hits: list[Hit]) -> list[Suggestion]:
+    ids = [hit.id for hit in hits if hit.kind == "message"]
+    messages = (
+        {
+            m.id: m
+            for m in db.session.scalars(
+                select(Message)
+                .where(Message.id.in_(ids))
+                .options(selectinload(Message.author))
+            )
+        }
+        if ids
+        else {}
+    )
+    return [_suggestion(hit, messages.get(hit.id)) for hit in hits]
+
+
+def _suggestion(hit: Hit, message: Message | None) -> Suggestion:
+    if hit.kind != "message" or message is None:
+        return Suggestion(hit.kind, hit.title, hit.url)
+    author = message.author
+    name = author.display_name if author and author.active else str(_l("Ancien membre"))
+    return Suggestion(
+        hit.kind,
+        html_excerpt(message.html, 60),
+        hit.url,
+        author=f"{name} · {hit.title}",
+        created_at=as_utc(message.created_at),
+    )
 
 
 # Who knows X ---------------------------------------------------------------

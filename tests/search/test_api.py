@@ -3,19 +3,9 @@
 import pytest
 from openapi_schema_validator import OAS31Validator
 
-from app.auth.services import create_api_token
 from tests.factories import make_defi, make_member, make_promotion
 
 REF = "#/components/schemas/"
-
-
-@pytest.fixture
-def api(app):
-    """A client sending a member's Bearer token, without any cookie."""
-    _, raw = create_api_token(make_member(display_name="Zoé Lectrice"), "tests")
-    client = app.test_client(use_cookies=False)
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-    return client
 
 
 def check_against(api, schema_name: str, instance) -> None:

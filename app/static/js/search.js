@@ -3,6 +3,8 @@
 // /search/suggest as the member types. Focus stays in the input; the option
 // shown as selected is named by aria-activedescendant. No inline script.
 
+import { formatTime } from "./times.js";
+
 const DEBOUNCE_MS = 150;
 
 // The status texts come translated from the page (the form's data-status-texts):
@@ -66,6 +68,12 @@ function setUpCombobox(form) {
     kind.className = "eig-search__kind";
     kind.textContent = labels[item.type] || item.type;
     option.append(title, " ", kind);
+    if (item.author) { // a message: who wrote it, where, when
+      const about = document.createElement("span");
+      about.className = "eig-search__about";
+      about.textContent = `${item.author} · ${formatTime(item.created_at)}`;
+      option.append(about);
+    }
     return option;
   }
 
