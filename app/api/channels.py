@@ -74,13 +74,15 @@ def _usernames(data: dict) -> list[str]:
     if (
         not isinstance(usernames, list)
         or not 1 <= len(usernames) <= MAX_DIRECT_OTHERS
-        or not all(isinstance(name, str) and name.strip() for name in usernames)
+        or not all(
+            isinstance(name, str) and 0 < len(name.strip()) <= 40 for name in usernames
+        )
     ):
         raise Invalid(
             "usernames est une liste de 1 à 8 identifiants de membres, "
             'par exemple ["prenom.nom"].'
         )
-    return [name.strip().lstrip("@").lower()[:40] for name in usernames]
+    return [name.strip().lstrip("@").lower() for name in usernames]
 
 
 @bp.post("/channels/direct")

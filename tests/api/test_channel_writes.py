@@ -111,6 +111,7 @@ def test_direct_conversation_with_an_unknown_member_is_404(api, other):
         {"usernames": "helene"},
         {"usernames": [3]},
         {"usernames": [""]},
+        {"usernames": ["helene" + "x" * 40]},
         {"usernames": [f"m{i}" for i in range(9)]},
         {"usernames": ["lectrice"]},  # only oneself
         {"people": ["helene"]},
