@@ -3,7 +3,7 @@
 from app.api import bp, openapi_mentoring, openapi_resources
 from app.api.paging import MAX_PER_PAGE
 from app.channels.models import KINDS as CHANNEL_KINDS
-from app.channels.services import HISTORY_LIMIT, MAX_BODY, MAX_LIMIT
+from app.channels.services import HISTORY_LIMIT, MAX_BODY, MAX_LIMIT, MAX_NAME
 from app.listing import MAX_PAGE
 from app.search.services import MAX_PAGE as MAX_SEARCH_PAGE
 from app.search.services import MAX_QUERY_LENGTH
@@ -271,6 +271,36 @@ NEW_MESSAGE = {
         },
     },
 }
+NEW_CHANNEL = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_NAME,
+            "description": "Not only spaces; runs of spaces become one.",
+        },
+        "description": {"type": "string", "maxLength": 300},
+        "private": {
+            "type": "boolean",
+            "default": False,
+            "description": "True: only the members invited can find and read it.",
+        },
+    },
+}
+DIRECT_REQUEST = {
+    "type": "object",
+    "required": ["usernames"],
+    "properties": {
+        "usernames": {
+            **_array({"type": "string", "minLength": 1, "maxLength": 40}),
+            "minItems": 1,
+            "maxItems": 8,
+            "description": "The other members (one's own username may be there).",
+        }
+    },
+}
 ERROR = _object(
     {
         "error": _object(
@@ -466,6 +496,65 @@ def _resource_paths() -> dict:
     }
 
 
+def _answering_200(post: dict, body: bool = True) -> dict:
+    """A POST that answers 200 (no creation); without a body if `body` is False."""
+    operation = post["post"]
+    operation["responses"]["200"] = operation["responses"].pop("201")
+    if not body:
+        del operation["requestBody"]
+    return post
+
+
+def _channel_paths() -> dict:
+    slug = _path_param("slug")
+    direct = _post(
+        "Open the direct conversation with these members, created the first time",
+        _ref("DirectRequest"),
+        _ok("The conversation, just created.", _ref("Channel")),
+        [CSRF_HEADER],
+        ("400", "401", "404"),
+    )
+    direct["post"]["responses"]["200"] = _ok(
+        "The conversation, which already existed.", _ref("Channel")
+    )
+    membership = {"type": "object"}
+    return {
+        "/channels": _get(
+            "The member's channels with unread counts, then the open ones",
+            _ok("The channels.", _ref("ChannelList")),
+            errors=("400", "401"),
+        )
+        | _post(
+            "Create a topic channel, or a private one; its creator joins it",
+            _ref("NewChannel"),
+            _ok("The channel created.", _ref("Channel")),
+            [CSRF_HEADER],
+            ("400", "401"),
+        ),
+        "/channels/direct": direct,
+        "/channels/{slug}/join": _answering_200(
+            _post(
+                "Join an open channel (nothing changes if already in it)",
+                membership,
+                _ok("The channel joined.", _ref("Channel")),
+                [slug, CSRF_HEADER],
+                ("400", "401", "403", "404"),
+            ),
+            body=False,
+        ),
+        "/channels/{slug}/leave": _answering_200(
+            _post(
+                "Leave a channel (nothing changes if not in it)",
+                membership,
+                _ok("The channel left.", _ref("Channel")),
+                [slug, CSRF_HEADER],
+                ("400", "401", "404"),
+            ),
+            body=False,
+        ),
+    }
+
+
 def _paths() -> dict:
     """Every route of the API, one entry each."""
     return {
@@ -505,11 +594,7 @@ def _paths() -> dict:
             [_query("q", "What the member has typed so far.")],
             ("400", "401"),
         ),
-        "/channels": _get(
-            "The member's channels with unread counts, then the open ones",
-            _ok("The channels.", _ref("ChannelList")),
-            errors=("400", "401"),
-        ),
+        **_channel_paths(),
         "/channels/{slug}/messages": _get(
             "Messages of a channel, in id order",
             _ok("The channel and its messages.", _ref("MessageList")),
@@ -550,6 +635,8 @@ def _components() -> dict:
             "Message": MESSAGE,
             "MessageList": MESSAGE_LIST,
             "NewMessage": NEW_MESSAGE,
+            "NewChannel": NEW_CHANNEL,
+            "DirectRequest": DIRECT_REQUEST,
             **openapi_resources.SCHEMAS,
             "ResourcePage": _page_of("Resource"),
             "Error": ERROR,
@@ -562,7 +649,10 @@ def _components() -> dict:
                 "the X-CSRFToken header is missing."
             ),
             "Unauthorized": _error("No session, or a missing or revoked token."),
-            "Forbidden": _error("Not allowed: the channel is archived (read-only)."),
+            "Forbidden": _error(
+                "Not allowed: the channel is archived (read-only), or private "
+                "(joined by invitation only)."
+            ),
             "TooManyRequests": _error(
                 "Too many writes by this member (API_WRITE_RATE_LIMIT, 60 a "
                 "minute by default): wait for the Retry-After seconds."

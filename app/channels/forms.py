@@ -28,3 +28,12 @@ class MemberForm(FlaskForm):
     username = StringField(
         _l("Identifiant du membre"), validators=[DataRequired(), Length(max=40)]
     )
+
+
+class DirectForm(FlaskForm):
+    """Whom to write to: a username or a display name (the picker fills it in)."""
+
+    username = StringField(
+        _l("Nom ou identifiant du membre"),
+        validators=[DataRequired(), Length(max=120)],
+    )

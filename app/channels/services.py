@@ -271,6 +271,38 @@ def create_channel(
     return channel
 
 
+def direct_slug(member_ids) -> str:
+    """The one slug of the direct conversation between these members."""
+    return "dm-" + "-".join(str(i) for i in sorted(set(member_ids)))
+
+
+def open_direct(member: Member, others: list[Member]) -> tuple[Channel, bool]:
+    """The direct conversation with these members, and whether it is new."""
+    known = get_channel(direct_slug([member.id, *(m.id for m in others)]))
+    channel = start_direct(member, others)
+    return channel, known is None
+
+
+def direct_names(viewer: Member) -> dict[int, str]:
+    """Each of the viewer's direct conversations named after the others in it."""
+    mine = select(ChannelMember.channel_id).where(ChannelMember.member_id == viewer.id)
+    rows = db.session.execute(
+        select(ChannelMember.channel_id, Member.display_name)
+        .join(Member, Member.id == ChannelMember.member_id)
+        .join(Channel, Channel.id == ChannelMember.channel_id)
+        .where(
+            Channel.kind == "direct",
+            ChannelMember.channel_id.in_(mine),
+            ChannelMember.member_id != viewer.id,
+        )
+        .order_by(Member.display_name)
+    )
+    names: dict[int, list[str]] = {}
+    for channel_id, name in rows:
+        names.setdefault(channel_id, []).append(name)
+    return {channel_id: ", ".join(people) for channel_id, people in names.items()}
+
+
 def start_direct(member: Member, others: list[Member]) -> Channel:
     """The direct conversation between these members, created the first time."""
     people = {m.id: m for m in [member, *others] if m.active}
@@ -278,7 +310,7 @@ def start_direct(member: Member, others: list[Member]) -> Channel:
         raise Invalid("Choisissez au moins un autre membre actif.")
     if len(people) > 9:
         raise Invalid("Une conversation directe réunit au plus 9 membres.")
-    slug = "dm-" + "-".join(str(i) for i in sorted(people))
+    slug = direct_slug(people)
     channel = get_channel(slug)
     if channel is None:
         names = ", ".join(sorted(m.display_name for m in people.values()))
@@ -290,12 +322,14 @@ def start_direct(member: Member, others: list[Member]) -> Channel:
 
 
 def join_channel(member: Member, channel: Channel) -> None:
-    """Join an open channel (private ones are joined by invitation)."""
+    """Join an open channel (private ones are joined by invitation); joining
+    a channel one is already in changes nothing."""
+    if membership(member, channel) is not None:
+        return
     if not channel.is_public:
         raise NotAllowed("Ce canal est privé : un de ses membres doit vous y inviter.")
-    if membership(member, channel) is None:
-        db.session.add(ChannelMember(channel=channel, member=member))
-        db.session.commit()
+    db.session.add(ChannelMember(channel=channel, member=member))
+    db.session.commit()
 
 
 def invite_to_channel(actor: Member, channel: Channel, member: Member) -> None:

@@ -3,13 +3,14 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_context
 
 from app.channels import bp, payloads, services
-from app.channels.forms import ChannelForm, MemberForm, MessageForm
+from app.channels.forms import ChannelForm, DirectForm, MemberForm, MessageForm
 from app.channels.models import REACTIONS
 from app.errors import DomainError, NotFound
 from app.inputs import whole_number
-from app.members.services import get_member
+from app.members.services import get_member, members_named
 from app.text import html_excerpt
 
 
@@ -21,6 +22,14 @@ def inject_unread_messages() -> dict:
     return {"unread_messages": sum(services.unread_counts(current_user).values())}
 
 
+@bp.app_template_global()
+@pass_context
+def channel_name(context, channel) -> str:
+    """The channel's name for the reader: a direct one named after the others
+    (the view passes `channel_names`, from services.direct_names)."""
+    return context.get("channel_names", {}).get(channel.id, channel.name)
+
+
 @bp.get("/")
 def index():
     """The member's channels with unread counts, and the open ones to join."""
@@ -28,8 +37,9 @@ def index():
         "channels/index.html",
         mine=services.member_channels(current_user),
         others=services.public_channels(current_user),
+        channel_names=services.direct_names(current_user),
         form=ChannelForm(),
-        direct_form=MemberForm(prefix="direct"),
+        direct_form=DirectForm(prefix="direct"),
         kind_labels=payloads.KIND_LABELS,
     )
 
@@ -49,13 +59,37 @@ def create():
     return redirect(url_for("channels.detail", slug=channel.slug))
 
 
+def _one_member_named(text: str):
+    """The one active member with this username or display name; else None,
+    after saying why."""
+    found = members_named(text.strip().lstrip("@")) if text.strip() else []
+    if len(found) == 1:
+        return found[0]
+    if found:
+        flash(
+            _(
+                "Plusieurs membres s'appellent « %(name)s » : choisissez-en un dans "
+                "la liste, ou donnez son identifiant (%(usernames)s).",
+                name=text.strip(),
+                usernames=", ".join(m.username for m in found[:5]),
+            ),
+            "error",
+        )
+    else:
+        flash(_("Aucun membre actif ne porte ce nom ni cet identifiant."), "error")
+    return None
+
+
 @bp.post("/direct")
 def direct():
-    """Open (or create) the direct conversation with one member."""
-    form = MemberForm(prefix="direct")
-    other = get_member((form.username.data or "").strip().lstrip("@"))
-    if not form.validate_on_submit() or other is None or not other.active:
-        flash(_("Aucun membre actif ne porte cet identifiant."), "error")
+    """Open (or create) the direct conversation with one member, named by
+    username or display name (accents and case ignored)."""
+    form = DirectForm(prefix="direct")
+    if not form.validate_on_submit():
+        flash(_("Indiquez le nom ou l'identifiant d'un membre."), "error")
+        return redirect(url_for("channels.index"))
+    other = _one_member_named(form.username.data)
+    if other is None:
         return redirect(url_for("channels.index"))
     try:
         channel = services.start_direct(current_user, [other])
@@ -113,6 +147,7 @@ def detail(slug: str):
         replies=services.reply_counts(messages),
         members=services.channel_members(channel),
         channels=mine,
+        channel_names=services.direct_names(current_user),
         form=MessageForm(),
         invite_form=MemberForm(prefix="invite"),
         kind_labels=payloads.KIND_LABELS,

@@ -245,3 +245,28 @@ def list_members(filters: MemberFilters, page: int = 1, per_page: int = 24):
         selectinload(Member.defi_memberships).selectinload(DefiMembership.defi),
     )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def active_members(usernames: list[str]) -> list[Member]:
+    """The active members with these usernames (case ignored), by name."""
+    names = {name.strip().lstrip("@").lower() for name in usernames}
+    return list(
+        db.session.scalars(
+            select(Member)
+            .where(Member.username.in_(names), Member.active.is_(True))
+            .order_by(Member.display_name)
+        )
+    )
+
+
+def members_named(text: str) -> list[Member]:
+    """Active members whose username, or whole display name, is this text:
+    accents, case and extra spaces ignored ("helene dupont" names Hélène Dupont)."""
+    by_username = active_members([text])
+    if by_username:
+        return by_username
+    wanted = fold(text)
+    if not wanted or len(wanted) > PROFILE_LIMITS["display_name"]:
+        return []
+    stmt = directory_query(MemberFilters(q=text)).limit(50)
+    return [m for m in db.session.scalars(stmt) if fold(m.display_name) == wanted]

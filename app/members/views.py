@@ -10,6 +10,7 @@ from app.listing import page_number
 from app.members import bp, services
 from app.members.forms import ProfileForm
 from app.members.models import ROLE_LABELS, ROLES
+from app.mentoring import services as mentoring
 from app.resources.queries import member_resources
 from app.resources.vocabulary import KIND_LABELS, licence_label
 
@@ -56,6 +57,9 @@ def detail(username: str):
         "members/detail.html",
         member=member,
         can_edit=services.can_edit_member(current_user, member),
+        can_ask_mentoring=member.open_to_mentoring
+        and mentoring.can_mentor(member)
+        and mentoring.can_ask(current_user),
         resources=member_resources(current_user, member),
         kind_labels=KIND_LABELS,
         licence_label=licence_label,

@@ -43,10 +43,25 @@ def ask():
     if not services.can_ask(current_user):
         raise NotAllowed(_("Seuls les EIG en cours de défi demandent du mentorat."))
     topic = (request.args.get("topic") or "").strip()[:80]
+    mentor = _chosen_mentor(request.args.get("mentor") or "")
     found = suggestions.suggest_mentors(current_user, topic) if topic else []
     return render_template(
-        "mentoring/ask.html", topic=topic, suggestions=found, form=AskForm(topic=topic)
+        "mentoring/ask.html",
+        topic=topic,
+        mentor=mentor,
+        suggestions=found,
+        form=AskForm(topic=topic),
     )
+
+
+def _chosen_mentor(username: str):
+    """The mentor named by ?mentor= (from their profile), if they mentor now."""
+    mentor = get_member(username[:40]) if username else None
+    if mentor is None or mentor.id == current_user.id:
+        return None
+    if not (services.can_mentor(mentor) and mentor.open_to_mentoring):
+        return None
+    return mentor
 
 
 @bp.post("/requests")

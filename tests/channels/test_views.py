@@ -347,14 +347,22 @@ def test_direct_conversation_is_private_to_its_members(as_alice, alice, bob, log
     assert login(carol).get(f"/channels/{channel.slug}").status_code == 404
 
 
-@pytest.mark.parametrize("username", ["", "personne"])
-def test_direct_conversation_with_an_unknown_member_shows_an_error(as_alice, username):
+@pytest.mark.parametrize(
+    ("username", "error"),
+    [
+        ("", "Indiquez le nom ou l'identifiant d'un membre."),
+        ("personne", "Aucun membre actif ne porte ce nom ni cet identifiant."),
+    ],
+)
+def test_direct_conversation_with_an_unknown_member_shows_an_error(
+    as_alice, username, error
+):
     response = as_alice.post(
         "/channels/direct",
         data={"direct-username": username},
         follow_redirects=True,
     )
-    assert "Aucun membre actif ne porte cet identifiant." in text(response)
+    assert error in text(response)
     assert db.session.query(Channel).count() == 0
 
 
