@@ -22,6 +22,7 @@ function addToList(notification) {
     list.prepend(known);
     return;
   }
+  document.getElementById("no-notifications")?.remove();
   const item = document.createElement("li");
   item.className = "fr-mb-2w eig-notification eig-notification--unread";
   item.dataset.notificationId = String(notification.id);
