@@ -62,6 +62,20 @@ def _reaction(p: dict, count: int) -> str:
     return gettext("%(actor)s a réagi à votre message dans # %(channel)s.", **p)
 
 
+def _mentoring_answer(p: dict, _count: int) -> str:
+    if p["answer"] == "accepted":
+        return gettext(
+            "%(actor)s a accepté votre demande de mentorat « %(topic)s ».", **p
+        )
+    if p["answer"] == "declined":
+        return gettext(
+            "%(actor)s a décliné votre demande de mentorat « %(topic)s ».", **p
+        )
+    return gettext(
+        "Votre demande de mentorat « %(topic)s » a expiré sans réponse.", **p
+    )
+
+
 RENDERERS: dict[str, Callable[[dict, int], str]] = {
     "mention": lambda p, _n: gettext(
         "%(actor)s vous a mentionné dans # %(channel)s.", **p
@@ -75,6 +89,10 @@ RENDERERS: dict[str, Callable[[dict, int], str]] = {
     "defi_team": lambda p, _n: gettext(
         "%(actor)s vous a ajouté à l'équipe du défi « %(defi)s ».", **p
     ),
+    "mentoring_request": lambda p, _n: gettext(
+        "%(actor)s vous demande du mentorat : « %(topic)s ».", **p
+    ),
+    "mentoring_answer": _mentoring_answer,
     "direct_message": _direct_message,
     "reply": _reply,
     "reaction": _reaction,

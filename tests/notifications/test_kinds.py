@@ -279,3 +279,15 @@ def test_rows_stored_before_parameters_show_their_stored_text(alice, bob):
     )
     assert old.params is None
     assert shown(old, "en") == "Ancien texte."
+
+
+def test_mentoring_notifications_are_rendered_too(alice, bob):
+    note = services.notify(
+        "mentoring_answer",
+        bob,
+        actor=alice,
+        url="/mentoring/",
+        params={"actor": "Alice Durand", "topic": "Python", "answer": "accepted"},
+    )
+    assert note.text == "Alice Durand a accepté votre demande de mentorat « Python »."
+    assert shown(note, "en") == "Alice Durand accepted your mentoring request “Python”."
