@@ -75,23 +75,37 @@ def send_email(
 
 
 def send_templated(
-    to: str, subject: str, template: str, unsubscribe_url: str | None = None, **context
+    to: str,
+    subject: str,
+    template: str,
+    unsubscribe_url: str | None = None,
+    *,
+    locale: str = "fr",
+    **context,
 ) -> bool:
-    """Render emails/<template>.txt and .html in French, then send them.
+    """Render emails/<template>.txt and .html in French (or `locale`), then send them.
 
     Both bodies share the layout of emails/_layout.*, which adds the unsubscribe
     link when there is one.
     """
-    text, html = render_templated(subject, template, unsubscribe_url, **context)
+    text, html = render_templated(
+        subject, template, unsubscribe_url, locale=locale, **context
+    )
     return send_email(to, subject, text, html, unsubscribe_url)
 
 
 def render_templated(
-    subject: str, template: str, unsubscribe_url: str | None = None, **context
+    subject: str,
+    template: str,
+    unsubscribe_url: str | None = None,
+    *,
+    locale: str = "fr",
+    **context,
 ) -> tuple[str, str]:
-    """The French plain-text and HTML bodies of emails/<template>.*."""
+    """The plain-text and HTML bodies of emails/<template>.*, in French unless
+    another `locale` is given."""
     context.update(subject=subject, unsubscribe_url=unsubscribe_url)
-    with force_locale("fr"):
+    with force_locale(locale):
         text = render_template(f"emails/{template}.txt", **context)
         html = render_template(f"emails/{template}.html", **context)
     return text, html

@@ -26,10 +26,23 @@ NOTIFICATION = _object(
     {
         "id": INTEGER,
         "kind": {"type": "string", "enum": list(NOTIFICATION_KINDS)},
-        "text": STRING,
+        "text": {
+            **STRING,
+            "description": "Written when asked, in the reader's language.",
+        },
         "url": {**STRING, "description": "A path inside the site."},
         "created_at": TIME,
         "read": {"type": "boolean"},
+        "count": {
+            **INTEGER,
+            "minimum": 1,
+            "description": "How many events a grouped notification gathers "
+            "(messages of one person, reactions to one message).",
+        },
+        "actor": {
+            "type": ["string", "null"],
+            "description": "The username of who did it, if anyone.",
+        },
     }
 )
 MENTORING_REQUEST = _object(

@@ -553,7 +553,7 @@ def post_message(
     realtime.publish(room, "message_posted", payload)
     for member_id in notified:
         realtime.publish(realtime.member_room(member_id), "mentioned", payload)
-    notifications.notify_mention(author, channel, message, notified)
+    notifications.notify_message(author, channel, message, notified)
     return message
 
 
@@ -627,6 +627,8 @@ def toggle_reaction(member: Member, message_id: object, emoji: object) -> Messag
     else:
         message.reactions.remove(mine)
     db.session.commit()
+    if mine is None:
+        notifications.notify_reaction(member, message)
     realtime.publish(
         realtime.channel_room(message.channel_id),
         "message_reacted",

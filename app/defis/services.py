@@ -23,6 +23,7 @@ from app.inputs import whole_number
 from app.markdown import check_markdown
 from app.members import services as members
 from app.members.models import Member, Skill
+from app.notifications import hooks as notifications
 from app.text import clean_spaces, fold, slugify, split_tags
 
 TEXT_LIMITS = {"title": 160, "tagline": 400, "description": 20_000, "location": 120}
@@ -325,6 +326,8 @@ def set_team_member(actor: Member, defi: Defi, member: Member, role: str) -> Non
         current.role = role
     ensure_defi_channel(defi)  # the team are the channel's core members
     db.session.commit()
+    if current is None:
+        notifications.notify_defi_team(actor, defi, member)
 
 
 def remove_team_member(actor: Member, defi: Defi, member: Member) -> None:

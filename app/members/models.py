@@ -71,6 +71,8 @@ class Member(UserMixin, db.Model):
     bio_html: Mapped[str] = mapped_column(Text, default="")  # bio, rendered on write
     city: Mapped[str] = mapped_column(String(80), default="")
     open_to_mentoring: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language last chosen on the site: notification e-mails are written in it.
+    locale: Mapped[str | None] = mapped_column(String(5))
     # Who sees the e-mail address and the city: "members" or "staff" only.
     email_visibility: Mapped[str] = mapped_column(String(8), default="staff")
     city_visibility: Mapped[str] = mapped_column(String(8), default="members")

@@ -89,8 +89,7 @@ def expire_pending() -> int:
             request.asker,
             actor=None,
             url=_request_path(request),
-            text=f"Votre demande de mentorat « {request.topic} » a expiré "
-            "sans réponse.",
+            params={"topic": request.topic, "answer": "expired"},
         )
     return len(stale)
 
@@ -157,7 +156,7 @@ def ask_for_mentoring(
         mentor,
         actor=asker,
         url=_request_path(request),
-        text=f"{asker.display_name} vous demande du mentorat : « {topic} ».",
+        params={"actor": asker.display_name, "topic": topic},
     )
     return request
 
@@ -195,14 +194,16 @@ def answer_request(
     request.status = "accepted" if accept else "declined"
     request.answer, request.answered_at = message, timeutil.utcnow()
     db.session.commit()
-    verb = "a accepté" if accept else "a décliné"
     notifications.notify(
         "mentoring_answer",
         request.asker,
         actor=mentor,
         url=_request_path(request),
-        text=f"{mentor.display_name} {verb} votre demande de mentorat "
-        f"« {request.topic} ».",
+        params={
+            "actor": mentor.display_name,
+            "topic": request.topic,
+            "answer": request.status,
+        },
     )
     return request
 

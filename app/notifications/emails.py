@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from flask_babel import force_locale, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -9,16 +10,23 @@ from app import timeutil
 from app.extensions import db
 from app.mail import send_templated
 from app.members.models import Member
-from app.notifications import links
+from app.notifications import links, texts
 from app.notifications.models import Notification
 
 
+def _locale(recipient: Member) -> str:
+    return recipient.locale or "fr"
+
+
 def email_notification(notification: Notification, recipient: Member, label: str):
-    """E-mail one notification; True once the SMTP server took it."""
+    """E-mail one notification, in the recipient's language; True once taken."""
+    with force_locale(_locale(recipient)):
+        subject = f"EIG Link : {texts.render(notification)}"[:150]
     return send_templated(
         recipient.email,
-        f"EIG Link : {notification.text}"[:150],
+        subject,
         "notification",
+        locale=_locale(recipient),
         unsubscribe_url=links.unsubscribe_url(notification.kind, member=recipient),
         notification=notification,
         recipient=recipient,
@@ -96,12 +104,12 @@ def _send_digest(
     recipient: Member, items: list[Notification], kind_labels, grouped=False
 ) -> bool:
     kinds = sorted({n.kind for n in items})
-    count = len(items)
-    subject = (
-        "EIG Link : votre récapitulatif (1 notification)"
-        if count == 1
-        else f"EIG Link : votre récapitulatif ({count} notifications)"
-    )
+    with force_locale(_locale(recipient)):
+        subject = ngettext(
+            "EIG Link : votre récapitulatif (%(num)d notification)",
+            "EIG Link : votre récapitulatif (%(num)d notifications)",
+            len(items),
+        )
     unsubscribe = [
         {"label": kind_labels[k], "url": links.unsubscribe_url(k, member=recipient)}
         for k in kinds
@@ -110,6 +118,7 @@ def _send_digest(
         recipient.email,
         subject,
         "digest",
+        locale=_locale(recipient),
         unsubscribe_url=unsubscribe[0]["url"],
         recipient=recipient,
         items=[{"notification": n, "link": links.open_link(n)} for n in items],

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 
-from app.notifications.models import EMAIL_MODES, KINDS
+from app.notifications.models import EMAIL_MODES, IN_APP_ONLY, KINDS
 
 
 class PreferencesForm(FlaskForm):
@@ -22,8 +22,10 @@ def preferences_form(labels: dict, mode_labels: dict, **data) -> PreferencesForm
         pass
 
     for kind in KINDS:
-        choices = [(mode, mode_labels[mode]) for mode in EMAIL_MODES]
-        setattr(Form, kind, SelectField(labels[kind], choices=choices))
+        modes = ("off",) if kind in IN_APP_ONLY else EMAIL_MODES
+        choices = [(mode, mode_labels[mode]) for mode in modes]
+        setattr(Form, kind, SelectField(_l("E-mail"), choices=choices))
+        setattr(Form, f"{kind}_in_app", BooleanField(_l("Sous la cloche")))
     return Form(data=data)
 
 

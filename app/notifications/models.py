@@ -1,8 +1,19 @@
 """In-app notifications, e-mail preferences per kind, and address-level opt-outs."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -16,7 +27,14 @@ KINDS = (
     "mentoring_answer",
     "resource_comment",
     "channel_invitation",
+    "direct_message",
+    "reply",
+    "defi_team",
+    "reaction",
 )
+# E-mail for a kind the member has not chosen for; reactions are never e-mailed.
+DEFAULT_EMAIL = {"defi_team": "digest", "reaction": "off"}
+IN_APP_ONLY = ("reaction",)
 # E-mails sent to an address rather than to a member's notifications.
 ACCOUNT_KINDS = ("invitation", "password_reset")
 EMAIL_MODES = ("instant", "digest", "off")
@@ -28,6 +46,7 @@ class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_recipient_unread", "recipient_id", "read_at"),
+        Index("ix_notifications_recipient_group", "recipient_id", "group_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +58,16 @@ class Notification(db.Model):
         ForeignKey("members.id", ondelete="SET NULL")
     )
     url: Mapped[str] = mapped_column(String(500))  # a path inside the site
+    # French text, kept for rows stored before `params`: new rows are rendered
+    # from kind + params in the reader's language when shown.
     text: Mapped[str] = mapped_column(String(300))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A burst (messages of one person in one conversation, reactions to one
+    # message) is one notification whose count grows while it is unread.
+    group_key: Mapped[str | None] = mapped_column(String(80))
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # False when the member turned this kind off in-app: kept for the e-mail only.
+    shown: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
     )
@@ -63,6 +91,7 @@ class NotificationPreference(db.Model):
     )
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     email: Mapped[str] = mapped_column(String(8), default="instant")
+    in_app: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class EmailOptOut(db.Model):

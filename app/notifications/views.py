@@ -1,11 +1,11 @@
 """The bell's pages: the list, opening one, preferences, unsubscribing."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.errors import DomainError
-from app.notifications import bp, links, services
+from app.notifications import bp, links, services, texts
 from app.notifications.forms import ActionForm, preferences_form
 from app.notifications.models import KINDS
 
@@ -16,6 +16,21 @@ def inject_unread_count() -> dict:
     if not (current_user and current_user.is_authenticated):
         return {}  # also e-mails rendered outside a request
     return {"unread_notifications": services.unread_count(current_user)}
+
+
+@bp.app_template_filter("notification_text")
+def notification_text(notification) -> str:
+    """A notification's sentence in the language of the page (or e-mail)."""
+    return texts.render(notification)
+
+
+@bp.after_app_request
+def remember_language(response):
+    """A member who switches language gets their e-mails in it too."""
+    lang = request.args.get("lang")
+    if lang and current_user and current_user.is_authenticated:
+        services.remember_locale(current_user, lang)
+    return response
 
 
 @bp.get("/")
@@ -57,6 +72,8 @@ def open_link(token: str):
 
 def _current_choices() -> dict:
     choices = services.preferences(current_user)
+    shown = services.in_app_preferences(current_user)
+    choices.update({f"{kind}_in_app": shown[kind] for kind in KINDS})
     choices["password_reset"] = not links.opted_out(
         current_user.email, "password_reset"
     )
@@ -69,13 +86,22 @@ def preferences():
         services.KIND_LABELS, services.MODE_LABELS, **_current_choices()
     )
     if form.validate_on_submit():
-        services.set_preferences(current_user, {k: form[k].data for k in KINDS})
+        services.set_preferences(
+            current_user,
+            {k: form[k].data for k in KINDS},
+            {k: form[f"{k}_in_app"].data for k in KINDS},
+        )
         links.set_account_email(
             current_user.email, "password_reset", form.password_reset.data
         )
         flash(_("Vos préférences sont enregistrées."), "success")
         return redirect(url_for("notifications.preferences"))
-    return render_template("notifications/preferences.html", form=form, kinds=KINDS)
+    return render_template(
+        "notifications/preferences.html",
+        form=form,
+        kinds=KINDS,
+        labels=services.KIND_LABELS,
+    )
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

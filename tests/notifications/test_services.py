@@ -71,9 +71,13 @@ def test_no_one_reads_someone_elses_notification(alice, bob):
 # Preferences --------------------------------------------------------------------
 
 
-def test_every_kind_defaults_to_instant_email(alice):
-    assert set(services.preferences(alice).values()) == {"instant"}
-    assert "resource_comment" in services.preferences(alice)
+def test_kinds_default_to_instant_email_and_reactions_are_never_emailed(alice):
+    choices = services.preferences(alice)
+    assert choices["resource_comment"] == choices["direct_message"] == "instant"
+    assert choices["reply"] == "instant"
+    assert choices["defi_team"] == "digest"
+    assert choices["reaction"] == "off"
+    assert all(services.in_app_preferences(alice).values())
 
 
 def test_preferences_are_saved_all_or_nothing(alice):

@@ -79,12 +79,16 @@ def test_preferences_page_saves_each_kind(browser_factory, alice):
     client = logged_in(browser_factory, alice)
     page = "/notifications/preferences"
     assert "Commentaires sur vos ressources" in client.get(page).get_data(as_text=True)
-    data = {kind: "instant" for kind in services.KINDS}
+    data = dict(services.preferences(alice))
+    data.update({f"{kind}_in_app": "y" for kind in services.KINDS})
     data.update(mention="digest", resource_comment="off")
+    del data["reply_in_app"]  # its box unticked
     response = client.submit(page, data, page)
     assert response.status_code == 302
     assert services.email_mode(alice, "mention") == "digest"
     assert services.email_mode(alice, "resource_comment") == "off"
+    assert not services.in_app(alice, "reply")
+    assert services.in_app(alice, "mention")
     assert links.opted_out(alice.email, "password_reset")  # its box was unticked
     client.submit(page, {**data, "password_reset": "y"}, page)
     assert not links.opted_out(alice.email, "password_reset")
@@ -93,7 +97,7 @@ def test_preferences_page_saves_each_kind(browser_factory, alice):
 def test_preferences_refuse_an_unknown_mode(browser_factory, alice):
     client = logged_in(browser_factory, alice)
     page = "/notifications/preferences"
-    data = {kind: "instant" for kind in services.KINDS}
+    data = dict(services.preferences(alice))
     response = client.submit(page, {**data, "mention": "loud"}, page)
     assert response.status_code == 200
     assert services.email_mode(alice, "mention") == "instant"

@@ -14,6 +14,15 @@ function setCount(count) {
 function addToList(notification) {
   const list = document.getElementById("notification-list");
   if (!list) return;
+  // A burst (several messages of one person) updates its notification in place.
+  const selector = `[data-notification-id="${Number(notification.id)}"]`;
+  const known = list.querySelector(selector);
+  if (known) {
+    known.querySelector("a").textContent = notification.text;
+    list.prepend(known);
+    return;
+  }
+  document.getElementById("no-notifications")?.remove();
   const item = document.createElement("li");
   item.className = "fr-mb-2w eig-notification eig-notification--unread";
   item.dataset.notificationId = String(notification.id);
