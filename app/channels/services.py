@@ -112,6 +112,7 @@ def public_channels(member: Member, limit: int = 200) -> list[Channel]:
         db.session.scalars(
             select(Channel)
             .where(Channel.kind.in_(PUBLIC_KINDS), Channel.id.not_in(joined))
+            .options(selectinload(Channel.defi))
             .order_by(Channel.archived, Channel.kind.desc(), Channel.name)
             .limit(limit)
         )

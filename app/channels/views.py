@@ -11,7 +11,7 @@ from app.channels.models import REACTIONS
 from app.errors import DomainError, NotFound
 from app.inputs import whole_number
 from app.members.services import get_member, members_named
-from app.text import html_excerpt
+from app.text import fold, html_excerpt
 
 
 @bp.app_context_processor
@@ -32,16 +32,44 @@ def channel_name(context, channel) -> str:
 
 @bp.get("/")
 def index():
-    """The member's channels with unread counts, and the open ones to join."""
+    """The member's channels, unread first, their direct conversations, then
+    the open channels to join: topics, and défis by promotion; ?q= filters
+    them all by name (the page's script filters as the member types)."""
+    wanted = fold(request.args.get("q", "")[:80]).strip()
+    names = services.direct_names(current_user)
+
+    def shown(channel) -> bool:
+        name = names.get(channel.id, channel.name)
+        return not wanted or wanted in fold(f"{name} {channel.description}")
+
+    mine = services.member_channels(current_user)
+    others = services.public_channels(current_user, limit=1000)
     return render_template(
         "channels/index.html",
-        mine=services.member_channels(current_user),
-        others=services.public_channels(current_user),
-        channel_names=services.direct_names(current_user),
+        query=request.args.get("q", "")[:80],
+        shown=shown,  # the others are there, hidden, for the script's filter
+        mine=_unread_first([p for p in mine if p[0].kind != "direct"]),
+        direct=_unread_first([p for p in mine if p[0].kind == "direct"]),
+        topics=[c for c in others if c.kind != "defi"],
+        promotions=_by_promotion([c for c in others if c.kind == "defi"]),
+        channel_names=names,
         form=ChannelForm(),
         direct_form=DirectForm(prefix="direct"),
         kind_labels=payloads.KIND_LABELS,
     )
+
+
+def _unread_first(pairs: list) -> list:
+    return sorted(pairs, key=lambda pair: pair[1] == 0)  # stable: names stay sorted
+
+
+def _by_promotion(channels: list) -> list[tuple[int | None, list]]:
+    """Défi channels grouped by their défi's promotion, the latest first."""
+    groups: dict[int | None, list] = {}
+    for channel in channels:
+        year = channel.defi.year if channel.defi else None
+        groups.setdefault(year, []).append(channel)
+    return sorted(groups.items(), key=lambda group: -(group[0] or 0))
 
 
 @bp.post("/")

@@ -401,3 +401,28 @@ def test_times_are_shown_in_the_readers_zone(browser, live_server, team, size):
     )
     assert paris in ("00:30", "01:30")
     expect(shown).to_contain_text(f"à {paris}")
+
+
+def test_the_channels_page_filters_as_one_types(browser, live_server, size):
+    with live_server.app.app_context():
+        member = make_member(display_name="Alice Martin")
+        for n in range(40):
+            title = "Sequoia" if n == 7 else f"Défi {n}"
+            channels.ensure_defi_channel(make_defi(title=title, year=2017 + n % 8))
+        channels.create_channel(member, name="Entraide")
+        db.session.commit()
+        username = member.username
+    page = log_in(browser, live_server, username, size)
+    page.goto("/channels/")
+    folds = page.locator("#defi-channels details")
+    expect(folds).to_have_count(8)
+    expect(page.locator("#defi-channels details[open]")).to_have_count(0)
+    shot(page, "channels", size)
+    page.get_by_label("Filtrer les canaux").fill("sequoïa")
+    expect(page.locator("#defi-channels details:visible")).to_have_count(1)
+    expect(page.get_by_role("link", name="# Sequoia")).to_be_visible()
+    expect(page.get_by_role("link", name="# Entraide")).to_be_hidden()
+    expect(page.locator("#channel-filter-status")).to_have_text("1 canal trouvé.")
+    shot(page, "channels-filtered", size)
+    page.get_by_label("Filtrer les canaux").fill("")
+    expect(page.get_by_role("link", name="# Entraide")).to_be_visible()

@@ -81,7 +81,7 @@ def test_a_direct_conversation_is_named_after_the_others(
 ):
     services.start_direct(alice, [bob])
     services.start_direct(alice, [bob, dominique])
-    listed = section(as_alice.get("/channels/"), "channel-list")
+    listed = section(as_alice.get("/channels/"), "direct-list")
     assert "Bob Martin" in listed and "Bob Martin, Dominique Ancienne" in listed
     assert "Alice Durand" not in listed
     as_bob = app.test_client()

@@ -9,7 +9,7 @@ from app.channels import services
 from app.channels.models import Channel, ChannelMember, Message
 from app.extensions import db
 from tests.conftest import AuthActions
-from tests.factories import make_member
+from tests.factories import make_defi, make_member
 from tests.security.conftest import active_content
 
 PAYLOADS = [
@@ -338,7 +338,7 @@ def test_direct_conversation_is_shared_by_both_members(as_alice, as_bob, alice, 
     page = as_bob.get(f"/channels/{channel.slug}")
     assert page.status_code == 200
     assert "Salut Bob" in section(page, "messages", "</ol>")
-    assert channel.slug in section(as_bob.get("/channels/"), "channel-list")
+    assert channel.slug in section(as_bob.get("/channels/"), "direct-list")
 
 
 def test_direct_conversation_is_private_to_its_members(as_alice, alice, bob, login):
@@ -390,3 +390,34 @@ def test_thread_page_shows_the_message_and_its_replies_only(app, client, auth):
         data={"body": "Depuis le fil", "parent_id": str(root.id)},
     )
     assert response.status_code == 302 and f"thread={root.id}" in response.location
+
+
+def test_the_channels_page_has_sections_and_folds_defis_by_promotion(as_alice, alice):
+    unread_room = services.create_channel(alice, name="Zèbre")
+    services.create_channel(alice, name="Atelier")
+    services.post_message(make_member(), unread_room, "Du nouveau")
+    for year in (2018, 2021):
+        services.ensure_defi_channel(make_defi(title=f"Défi {year}", year=year))
+    response = as_alice.get("/channels/")
+    mine = section(response, "channel-list")
+    assert mine.index("Zèbre") < mine.index("Atelier")  # unread first
+    assert "Messages directs" in section(response, "direct-title", "</section>")
+    page = response.get_data(as_text=True)
+    assert re.findall(r"<summary[^>]*>\s*Promotion (\d{4})", page) == ["2021", "2018"]
+    assert " open" not in section(response, "defi-channels", "</section>")  # folded
+
+
+def test_the_channels_page_filters_by_name_without_javascript(as_alice, alice):
+    services.create_channel(alice, name="Cartographie")
+    services.ensure_defi_channel(make_defi(title="Sequoia", year=2019))
+    services.ensure_defi_channel(make_defi(title="Lab IA", year=2020))
+    response = as_alice.get("/channels/?q=SEQUOÏA")
+    assert 'value="SEQUOÏA"' in response.get_data(as_text=True)
+    mine = section(response, "channel-list")
+    assert re.search(r"<li [^>]*hidden>\s*<a [^>]*>.*Cartographie", mine, re.DOTALL)
+    groups = section(response, "defi-channels", "</section>")
+    folds = re.findall(r"<details([^>]*)>\s*<summary[^>]*>\s*Promotion (\d{4})", groups)
+    assert {year: attrs for attrs, year in folds} == {
+        "2020": ' class="eig-promotion" hidden',
+        "2019": ' class="eig-promotion" open',
+    }
