@@ -149,6 +149,14 @@ def test_opens_on_the_first_unread_under_its_divider(browser, live_server, team,
     assert on_screen(bruno, marker)
     assert on_screen(bruno, message(bruno, first_unread))
     assert on_screen(bruno, bruno.locator("#body"))
+    if size == "phone":  # the closed header still counts what is unread
+        count = bruno.locator(".fr-header__navbar [data-unread-messages]")
+        expect(count).to_be_visible()
+        expect(count).not_to_have_text("0")
+        link = bruno.locator(
+            ".fr-header__navbar a", has=bruno.locator("[data-unread-messages]")
+        )
+        assert on_screen(bruno, link)
     # The newest is further down: a button leads there.
     expect(bruno.locator("#jump-latest")).to_be_visible()
     bruno.locator("#jump-latest").click()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from app.channels import services as channels
 from app.extensions import db
-from tests.browser.test_channels import open_member_page
+from tests.browser.conftest import member_page
 from tests.channels.live import logged_in, socket_client
 from tests.factories import PASSWORD, make_member
 
@@ -24,17 +24,29 @@ def send(socket, slug: str, body: str) -> None:
     assert ack["ok"], ack
 
 
-def test_a_direct_message_shows_in_the_recipients_bell_and_list(browser, live_server):
+# The header's count: among the tools on a desktop, in the closed header on a phone.
+SIZES = {
+    "desktop": ((1280, 800), ".fr-header__tools [data-unread-count]"),
+    "phone": ((390, 844), ".fr-header__navbar [data-unread-count]"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_direct_message_shows_in_the_recipients_bell_and_list(
+    browser, live_server, size
+):
+    (width, height), header_count = SIZES[size]
     with live_server.app.app_context():
         alice = make_member(username="alice", display_name="Alice Martin")
         bruno = make_member(username="bruno", display_name="Bruno Petit")
         slug = channels.start_direct(alice, [bruno]).slug
         db.session.commit()
-    page = open_member_page(browser, live_server, "bruno")
+    viewport = {"width": width, "height": height}
+    page = member_page(browser, live_server, "bruno", viewport=viewport)
     page.goto("/notifications/")
     bell = page.locator("[data-notification-bell]").first
     expect(bell).to_have_attribute("data-live", "connected")
-    count = page.locator("[data-unread-count]").first
+    count = page.locator(header_count)
     expect(count).to_be_hidden()
 
     alice_socket = socket_client(
@@ -57,7 +69,7 @@ def test_a_direct_message_shows_in_the_recipients_bell_and_list(browser, live_se
         alice_socket.disconnect()
 
     page.reload()  # what the server renders says the same
-    expect(page.locator("[data-unread-count]").first).to_contain_text("1")
+    expect(count).to_contain_text("1")
     expect(page.locator("#notification-list li")).to_have_count(1)
     expect(page.locator("#notification-list")).to_contain_text(
         "Alice Martin vous a écrit 2 messages."
@@ -67,5 +79,5 @@ def test_a_direct_message_shows_in_the_recipients_bell_and_list(browser, live_se
         f"{live_server.url}/channels/{slug}#message-1"
     )  # where the burst began
     page.goto("/notifications/")
-    expect(page.locator("[data-unread-count]").first).to_be_hidden()
+    expect(count).to_be_hidden()
     page.context.close()
