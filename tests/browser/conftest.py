@@ -7,6 +7,7 @@ hidden token like any member's browser does.
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,8 +61,28 @@ def live_app(database_uri: str) -> Iterator[LiveServer]:
             db.engine.dispose()
 
 
+def _requests_running() -> bool:
+    """A request of the live server (a page, a socket's long poll or
+    websocket, an event handler) is still being served."""
+    return any(
+        "process_request_thread" in thread.name or "_handle_event" in thread.name
+        for thread in threading.enumerate()
+    )
+
+
+def _let_requests_end(browser, seconds: float = 5) -> None:
+    """Close the test's pages, then give their sockets' last events (the
+    disconnect handler reads the database) the time to end, before the tables
+    go."""
+    for context in browser.contexts:
+        context.close()
+    deadline = time.monotonic() + seconds
+    while _requests_running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[LiveServer]:
+def live_server(tmp_path, browser) -> Iterator[LiveServer]:
     """The app on a live port, on TEST_DATABASE_URL or a temporary SQLite file."""
     if os.environ.get("TEST_DATABASE_URL"):
         uri = TestConfig.SQLALCHEMY_DATABASE_URI
@@ -69,6 +90,7 @@ def live_server(tmp_path) -> Iterator[LiveServer]:
         uri = f"sqlite:///{tmp_path / 'browser.db'}"
     with live_app(uri) as server:
         yield server
+        _let_requests_end(browser)
 
 
 @pytest.fixture(scope="package")
