@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from functools import partial as bind
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -72,9 +72,12 @@ RERANK_CHARS = 5000  # of each body, looked through for the phrase
 PREFIX_MIN, SUGGEST_PREFIX_MIN, MAX_EXPANSIONS = 3, 2, 10
 SNIPPET_CHARS, SNIPPET_BEFORE = 200, 60
 WRITE_TIMEOUT = 120.0
+READ_ATTEMPTS = 3  # a read whose searcher went stale under it is tried again
 EXPANSIONS_KEPT = 2000  # words whose completions and near spellings are cached
 BULK_LIMIT_MB = 128  # the posting pool of a full rebuild (beyond: sorted runs on disk)
 FACET_PREFIX = "facet_"
+
+T = TypeVar("T")
 CREATE_LOCK = "CREATELOCK"
 
 
@@ -455,19 +458,26 @@ class WhooshIndex:
             raise SearchError(f"search index unreadable: {error}") from error
         try:
             yield searcher
-        finally:
-            with self._pool_lock:
-                if self._closed:
-                    searcher.close()
-                else:
-                    self._pool.append(searcher)
+        except BaseException:
+            searcher.close()  # a read failed on it: not kept for the next one
+            raise
+        with self._pool_lock:
+            if self._closed:
+                searcher.close()
+            else:
+                self._pool.append(searcher)
 
     def _fresh(self, searcher: Searcher | None) -> Searcher:
         for attempt in range(3):
             try:
-                if searcher is None:
-                    return self._ix.searcher()
-                return searcher if searcher.up_to_date() else searcher.refresh()
+                if searcher is not None and searcher.up_to_date():
+                    return searcher
+                if searcher is not None:
+                    # Not Searcher.refresh(): it matches the readers to reuse
+                    # on the wrong key and leaves all but one of them open.
+                    searcher.close()
+                    searcher = None
+                return self._ix.searcher()
             except FileNotFoundError:  # another process merged segments meanwhile
                 if attempt == 2:
                     raise
@@ -477,6 +487,30 @@ class WhooshIndex:
 
     # Reads ----------------------------------------------------------------
 
+    def _read(self, read: Callable[[Searcher], T]) -> T:
+        """`read` on a pooled searcher, again on a fresh one if the index changed
+        under it. Whoosh opens a segment's files lazily, and a commit that merges
+        segments deletes theirs: a searcher taken just before it can find a file
+        gone (`None` columns, FileNotFoundError). Seen as HTTP 500s under load."""
+        for attempt in range(READ_ATTEMPTS):
+            searcher = None
+            try:
+                with self._searcher() as searcher:
+                    return read(searcher)
+            except SearchError:
+                raise
+            except Exception:
+                last = attempt + 1 == READ_ATTEMPTS
+                if last or searcher is None or self._still_current(searcher):
+                    raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _still_current(searcher: Searcher) -> bool:
+        with suppress(Exception):
+            return bool(searcher.up_to_date())
+        return False
+
     def search(self, query: Query) -> Page:
         """One page of matches, best first, with facet counts."""
         page, per_page = max(1, query.page), max(1, query.per_page)
@@ -484,12 +518,15 @@ class WhooshIndex:
         empty = Page([], 0, page, per_page, {name: {} for name in query.facets})
         if parsed.empty:
             return empty
-        with self._searcher() as searcher:
+
+        def read(searcher: Searcher) -> Page:
             expand = bind(self._expansions, segments(searcher))
             compiled = compile_query(searcher.reader(), parsed, query, expand)
             if compiled is None:
                 return empty
             return self._page(searcher, compiled, query, page, per_page)
+
+        return self._read(read)
 
     def _expansions(
         self, parts: list, reader: Any, fieldname: str, word: str, partial: bool
@@ -541,7 +578,8 @@ class WhooshIndex:
         limit: int = 8,
     ) -> list[Hit]:
         """Titles for as-you-type suggestions; the last word may be incomplete."""
-        with self._searcher() as searcher:
+
+        def read(searcher: Searcher) -> list[Hit]:
             expand = bind(self._expansions, segments(searcher))
             compiled = compile_suggest(searcher.reader(), prefix, access, kinds, expand)
             if compiled is None or limit < 1:
@@ -554,6 +592,8 @@ class WhooshIndex:
                 for score, docnum in best
             ]
 
+        return self._read(read)
+
     @staticmethod
     def _suggestion(stored: dict[str, Any], score: float, marks: Compiled) -> Hit:
         title = stored.get("title", "")
@@ -562,8 +602,7 @@ class WhooshIndex:
 
     def count(self) -> int:
         """How many documents the index holds."""
-        with self._searcher() as searcher:
-            return int(searcher.doc_count())
+        return self._read(lambda searcher: int(searcher.doc_count()))
 
     # Writes ---------------------------------------------------------------
 
