@@ -16,6 +16,7 @@ Run from the repository root:  .venv/bin/python benchmarks/load.py [--members 5]
 """
 
 import argparse
+import math
 import multiprocessing
 import os
 import random
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.chat import app_env, free_port, percentile  # noqa: E402
+from benchmarks.chat import app_env, free_port  # noqa: E402
 
 PASSWORD = "Un-mot-de-passe-de-charge-42"
 CHANNEL = "charge"  # the shared channel's slug (create_channel slugifies the name)
@@ -95,9 +96,9 @@ def prepare_members(count: int, password: str) -> list[str]:
     return [m.username for m in people]
 
 
-def seed_database(tmp: Path, count: int) -> tuple[str, str, list[str]]:
+def seed_database(tmp: Path, count: int, community: int) -> tuple[str, str, list[str]]:
     """A temporary SQLite file and Whoosh index as `dev.py run` seeds them (the
-    défis, then the demo community, at least `count` members); URLs and users."""
+    défis, then `community` demo members, at least `count`); URLs and users."""
     from app import create_app
     from app.extensions import db
     from app.search.services import rebuild
@@ -112,7 +113,7 @@ def seed_database(tmp: Path, count: int) -> tuple[str, str, list[str]]:
         cli = app.test_cli_runner()
         for command in (
             ["seed-defis"],
-            ["seed-demo", "--members", str(max(200, count))],
+            ["seed-demo", "--members", str(max(community, count))],
         ):
             result = cli.invoke(args=command)
             assert result.exit_code == 0, result.output
@@ -128,7 +129,7 @@ def start_server(args, tmp: Path, stack: ExitStack) -> tuple[str, list[int], lis
     from tests.channels.live import server_process
 
     started = time.monotonic()
-    database, search, users = seed_database(tmp, max(args.members))
+    database, search, users = seed_database(tmp, max(args.members), args.community)
     print(f"seeded in {time.monotonic() - started:.1f} s; mode {args.mode}")
     command = [sys.executable, str(ROOT / "wsgi.py")]
     env = app_env(database, args.mode, search) | {"SEARCH_SYNC": "background"}
@@ -281,7 +282,7 @@ class Member:
         step = self.rng.randrange(5)
         wake = start + self.rng.uniform(0, 3)  # staggered starts
         while True:
-            time.sleep(max(0.0, wake - time.monotonic()))
+            time.sleep(max(0.0, min(wake, until) - time.monotonic()))
             if time.monotonic() >= until:
                 return
             if not self.socket.connected:  # the server closed it
@@ -566,6 +567,15 @@ def verdict(row: dict) -> list[str]:
     return missed
 
 
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank: the smallest value with at least p of
+    them at or below it), or NaN when empty."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * p) - 1)]
+
+
 def p95(values: list[float]) -> float:
     return percentile(values, 0.95)
 
@@ -660,6 +670,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         choices=("threading", "gevent"),
         default="threading",
         help="EIG_ASYNC_MODE of the started server (threading, as dev.py run)",
+    )
+    parser.add_argument(
+        "--community", type=int, default=200, help="demo members seeded (200)"
     )
     parser.add_argument("--reconnect", type=float, default=0.1, help="share (0.1)")
     parser.add_argument("--per-process", type=int, default=25, help="members (25)")
