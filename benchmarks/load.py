@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 import zlib
 from collections import Counter
 from contextlib import ExitStack, suppress
@@ -235,7 +236,9 @@ class Member:
 
     def send(self) -> None:
         """send_message with a client_id; the ack's id and time are kept."""
-        tag = f"{self.username}-{self.rng.getrandbits(48):x}"
+        # Unique across runs: the server answers a client_id it already stored
+        # as a retry, with the old message and no broadcast.
+        tag = f"{self.username}-{uuid.uuid4().hex[:16]}"
         payload = {"channel": CHANNEL, "body": f"Message de charge {tag}"}
         start = time.monotonic()
         try:
