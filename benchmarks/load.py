@@ -153,6 +153,7 @@ class Member:
         self.rng = random.Random(seed)
         self.http = requests.Session()
         self.http.verify = not options["insecure"]
+        self.http.trust_env = False  # REQUESTS_CA_BUNDLE, proxies: not on loopback
         self.socket = None
         self.lock = threading.Lock()
         self.seen: set[int] = set()  # live or caught up
@@ -162,6 +163,18 @@ class Member:
         self.errors: Counter = Counter()
         self.sent: dict[int, tuple[float, float]] = {}  # id -> (sent, acked)
         self.reconnect_at = options["reconnect"].get(username)
+        self.active = False  # logged in and in the channel
+
+    def join(self) -> None:
+        """Log in and open the socket; a failure is counted and the member sits
+        the run out (an overloaded server may refuse logins)."""
+        try:
+            self.login()
+            self.connect()
+            self.active = True
+        except Exception as error:  # noqa: BLE001
+            label = str(error) if isinstance(error, RuntimeError) else repr(error)
+            self.errors[label[:60]] += 1
 
     # HTTP
 
@@ -195,7 +208,7 @@ class Member:
             timeout=REQUEST_SECONDS,
         )
         if response.status_code != 302:
-            raise RuntimeError(f"login of {self.username}: {response.status_code}")
+            raise RuntimeError(f"login HTTP {response.status_code}")
         self.timings.append(("login", time.monotonic() - start))
 
     # Socket
@@ -216,7 +229,7 @@ class Member:
         payload = {"channel": CHANNEL} | ({} if after is None else {"after": after})
         ack = client.call("join_channel", payload, timeout=REQUEST_SECONDS)
         if not (isinstance(ack, dict) and ack.get("ok")):
-            raise RuntimeError(f"join_channel of {self.username}: {ack}")
+            raise RuntimeError(f"join_channel refused: {ack}"[:60])
         with self.lock:
             for message in ack["messages"]:
                 if message["id"] not in self.seen:
@@ -343,20 +356,29 @@ def client_main(conn, url: str, users: list[str], options: dict) -> None:
         Member(url, name, options, options["seed"] + zlib.crc32(name.encode()))
         for name in users
     ]
+    in_threads(Member.join, members, 4)
     try:
-        in_threads(lambda m: (m.login(), m.connect()), members, 4)
-        targets = find_targets(members[0])
+        targets = find_targets(next(m for m in members if m.active))
     except Exception as error:  # noqa: BLE001  (reported, then the process ends)
-        conn.send({"error": f"{type(error).__name__}: {error}"})
+        conn.send({"error": f"no member could start: {error!r} {members[0].errors}"})
         return
-    conn.send({"ready": len(members)})
+    conn.send({"ready": sum(m.active for m in members)})
     while True:
         command, *rest = conn.recv()
         if command == "close":
             in_threads(lambda m: m.socket and m.socket.disconnect(), members, 16)
             conn.send({})
             return
-        conn.send(COMMANDS[command](members, targets, *rest))
+        active = [m for m in members if m.active]
+        result = COMMANDS[command](active, targets, *rest)
+        conn.send(result | {"errors": errors_of(members)})
+
+
+def errors_of(members) -> Counter:
+    errors = Counter()
+    for m in members:
+        errors.update(m.errors)
+    return errors
 
 
 def run_members(members, targets, start: float, until: float) -> dict:
@@ -383,16 +405,12 @@ def check_members(members, _targets, acked: set[int]) -> dict:
     deadline = time.monotonic() + DRAIN_SECONDS
     while time.monotonic() < deadline and any(m.missing(acked) for m in members):
         time.sleep(0.1)
-    errors = Counter()
-    for m in members:
-        errors.update(m.errors)
     return {
         "cpu": time.process_time() - cpu,
         "lost": sum(m.missing(acked) for m in members),
         "duplicates": sum(m.duplicates for m in members),
         "caught_up": sum(m.caught_up for m in members),
         "timings": [t for m in members for t in m.timings],
-        "errors": errors,
         "sent": {
             mid: (m.username, *times) for m in members for mid, times in m.sent.items()
         },
