@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.chat import app_env, free_port  # noqa: E402
+from benchmarks.chat import app_env, free_port, show_errors  # noqa: E402
 
 PASSWORD = "Un-mot-de-passe-de-charge-42"
 CHANNEL = "charge"  # the shared channel's slug (create_channel slugifies the name)
@@ -746,6 +746,9 @@ def main(argv=None) -> int:
             rows.append(measure(url, users[:n], pids, args))
             print_row(rows[-1])
             print(f"load average {load_average()}")
+        stack.close()  # the server stops and its log is complete
+        if not args.url:
+            show_errors(Path(tmp) / "server.log")
     print_summary(rows)
     if args.require is None:
         return 0
