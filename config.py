@@ -48,9 +48,26 @@ class Config:
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
     # The Redis pub/sub channel of the queue: one per deployment sharing a server.
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
+    # A socket that has not answered a ping for PING_INTERVAL + PING_TIMEOUT
+    # seconds is closed (Engine.IO's defaults; a proxy's read timeout must exceed
+    # their sum).
+    SOCKETIO_PING_INTERVAL = float(os.environ.get("SOCKETIO_PING_INTERVAL", "25"))
+    SOCKETIO_PING_TIMEOUT = float(os.environ.get("SOCKETIO_PING_TIMEOUT", "20"))
     # "threading" (one thread a socket), or "gevent" for many sockets in one
     # process: wsgi.py and gunicorn's gevent worker patch the standard library.
     ASYNC_MODE = os.environ.get("EIG_ASYNC_MODE", "threading")
+
+    # Database connections: a request waits at most DATABASE_POOL_TIMEOUT seconds
+    # for one, then gets a 503 with Retry-After (not minutes, then a 500). Size
+    # POOL_SIZE + POOL_OVERFLOW under PostgreSQL's max_connections for all processes.
+    DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 10)
+    DATABASE_POOL_OVERFLOW = env_int("DATABASE_POOL_OVERFLOW", 10)
+    DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "5"))
+    # Load shedding: past this many requests in progress at once (Socket.IO and
+    # static files apart), a new one gets a 503 with Retry-After at once instead
+    # of queueing behind them. 0 turns it off.
+    MAX_CONCURRENT_REQUESTS = env_int("MAX_CONCURRENT_REQUESTS", 48)
+    OVERLOAD_RETRY_AFTER = env_int("OVERLOAD_RETRY_AFTER", 5)  # seconds
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: e-mails are written to the log

@@ -32,8 +32,10 @@ def create_app(config: type[Config] | dict = Config) -> Flask:
     _register_templates(app)
     from app import cli
     from app.errors import register_error_handlers
+    from app.ops import overload
 
     register_error_handlers(app)
+    overload.register(app)
     cli.register(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
@@ -87,6 +89,7 @@ def _default_settings(app: Flask) -> None:
         app.config["SECRET_KEY"] = key_file.read_text().strip()
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'eiglink.db'}"
+    _size_the_pool(app)
     if app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://":
         # One in-memory database shared by every connection of the test app.
         from sqlalchemy.pool import StaticPool
@@ -97,6 +100,16 @@ def _default_settings(app: Flask) -> None:
         )
 
 
+def _size_the_pool(app: Flask) -> None:
+    """The connection pool of a database on disk or on a server: bounded waits."""
+    if app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://":
+        return  # one shared in-memory connection (below)
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    options.setdefault("pool_size", app.config["DATABASE_POOL_SIZE"])
+    options.setdefault("max_overflow", app.config["DATABASE_POOL_OVERFLOW"])
+    options.setdefault("pool_timeout", app.config["DATABASE_POOL_TIMEOUT"])
+
+
 def _init_extensions(app: Flask) -> None:
     from argon2 import PasswordHasher
 
@@ -104,7 +117,7 @@ def _init_extensions(app: Flask) -> None:
     from app import models as _models  # noqa: F401  (the whole schema, for Alembic)
     from app.auth import hashing, identity
     from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
-    from app.ops import headers
+    from app.ops import headers, overload
 
     db.init_app(app)
     migrations = str(Path(app.root_path).parent / "migrations")
@@ -123,9 +136,16 @@ def _init_extensions(app: Flask) -> None:
         async_mode=realtime.async_mode(app.config["ASYNC_MODE"]),
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
         channel=app.config["SOCKETIO_CHANNEL"],
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         max_http_buffer_size=64 * 1024,  # a message is 4,000 characters at most
     )
     app.wsgi_app = realtime.without_compression(app.wsgi_app)
+    app.wsgi_app = overload.shed_past(
+        app.wsgi_app,
+        app.config["MAX_CONCURRENT_REQUESTS"],
+        app.config["OVERLOAD_RETRY_AFTER"],
+    )
     app.wsgi_app = headers.wsgi_middleware(app.wsgi_app, app.config["HSTS_MAX_AGE"])
     _trust_proxies(app)  # outside Socket.IO's middleware: it sees the real scheme
     hasher = PasswordHasher(

@@ -2,16 +2,19 @@
 
 import functools
 import logging
+import threading
 
 from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import inspect
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app import inputs, realtime
 from app.channels import fanout, payloads, services
 from app.errors import DomainError
 from app.extensions import db, socketio
+from app.ops import overload
 
 log = logging.getLogger(__name__)
 _typing = fanout.PerSocket()  # when each socket last said it was typing
@@ -38,19 +41,18 @@ def handler(event: str):
     def decorate(function):
         @functools.wraps(function)
         def wrapper(data=None, *_extra):
-            # The member is loaded again for each event: a session that ended
-            # (logout, deactivation) leaves this socket unable to act.
-            _reload_member()
-            if not current_user.is_authenticated:
-                return _error("Connectez-vous pour discuter.")
-            if not isinstance(data, dict):
-                return _error("Requête invalide : un objet JSON est attendu.")
+            # Every failure is acked: a client waiting for an ack that never
+            # comes shows its message as sending forever (at N = 400, a pool
+            # timeout while loading the member left 35 messages unacked).
             try:
-                inputs.check_value(data, event)  # no NUL, surrogate, huge id
-                return function(data)
+                return _checked(event, function, data)
             except DomainError as error:
                 db.session.rollback()
                 return _error(error.message)
+            except PoolTimeout:
+                db.session.rollback()
+                log.warning("Socket event %s: no database connection free", event)
+                return _error(overload.MESSAGE)
             except Exception:
                 db.session.rollback()
                 log.exception("Socket event %s failed", event)
@@ -59,6 +61,18 @@ def handler(event: str):
         return socketio.on(event)(wrapper)
 
     return decorate
+
+
+def _checked(event: str, function, data):
+    # The member is loaded again for each event: a session that ended
+    # (logout, deactivation) leaves this socket unable to act.
+    _reload_member()
+    if not current_user.is_authenticated:
+        return _error("Connectez-vous pour discuter.")
+    if not isinstance(data, dict):
+        return _error("Requête invalide : un objet JSON est attendu.")
+    inputs.check_value(data, event)  # no NUL, surrogate, huge id
+    return function(data)
 
 
 @socketio.on("connect")
@@ -90,7 +104,33 @@ def on_disconnect(*_reason):
     _typing.forget(request.sid)
     member = realtime.forget_socket(request.sid)
     if member is not None:
-        _announce_presence(member, False)
+        _announce_offline(member)
+
+
+_closing = threading.local()  # per thread, or per greenlet under gevent
+
+
+def _announce_offline(member) -> None:
+    """Announce after the disconnects this one runs inside, not within them.
+
+    Sending to a socket that missed its pings closes it, and closing runs
+    on_disconnect, whose announcement sends to the next dead socket: when many
+    die at once (overload), that nests once per socket until RecursionError
+    (seen at N = 400; the members left shown online). The outermost call
+    announces in a loop what the nested ones queue."""
+    queued = getattr(_closing, "queue", None)
+    if queued is not None:
+        queued.append(member)
+        return
+    _closing.queue = queue = [member]
+    try:
+        while queue:
+            try:
+                _announce_presence(queue.pop(0), False)
+            except Exception:  # one failure must not silence the others
+                log.exception("Presence announcement failed")
+    finally:
+        _closing.queue = None
 
 
 def _announce_presence(member, online: bool) -> None:
