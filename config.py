@@ -51,6 +51,9 @@ class Config:
     # "threading" (one thread a socket), or "gevent" for many sockets in one
     # process: wsgi.py and gunicorn's gevent worker patch the standard library.
     ASYNC_MODE = os.environ.get("EIG_ASYNC_MODE", "threading")
+    # What this process answers (app/roles.py): "all" (pages and sockets, one
+    # process), "web" (pages, API, static) or "realtime" (/socket.io/).
+    ROLE = os.environ.get("EIG_ROLE", "all")
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: e-mails are written to the log
@@ -151,6 +154,7 @@ class TestConfig(Config):
     MAIL_SYNC = "inline"  # a test reads the inbox right after the request
     SOCKETIO_MESSAGE_QUEUE = None
     ASYNC_MODE = "threading"  # a live server test picks gevent in its environment
+    ROLE = "all"
     MAIL_SERVER = None
     WTF_CSRF_ENABLED = False  # the security tests turn it back on
     RATELIMIT_ENABLED = False  # the rate-limit tests turn it back on

@@ -100,7 +100,7 @@ def _default_settings(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from argon2 import PasswordHasher
 
-    from app import mail, realtime
+    from app import mail, realtime, roles
     from app import models as _models  # noqa: F401  (the whole schema, for Alembic)
     from app.auth import hashing, identity
     from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
@@ -118,14 +118,15 @@ def _init_extensions(app: Flask) -> None:
     # Handlers declared before the first init_app are kept for every later app.
     from app.channels import events as _events  # noqa: F401
 
+    role = roles.check(app)
     socketio.init_app(
         app,
         async_mode=realtime.async_mode(app.config["ASYNC_MODE"]),
-        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        channel=app.config["SOCKETIO_CHANNEL"],
         max_http_buffer_size=64 * 1024,  # a message is 4,000 characters at most
+        **roles.queue_options(app),
     )
     app.wsgi_app = realtime.without_compression(app.wsgi_app)
+    app.wsgi_app = roles.only_its_paths(app.wsgi_app, role)  # 404s get the headers
     app.wsgi_app = headers.wsgi_middleware(app.wsgi_app, app.config["HSTS_MAX_AGE"])
     _trust_proxies(app)  # outside Socket.IO's middleware: it sees the real scheme
     hasher = PasswordHasher(
