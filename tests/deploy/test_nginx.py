@@ -334,6 +334,18 @@ class Site:
         )
         return client
 
+    def logout(self, http: requests.Session) -> None:
+        page = f"{self.url}/members/"
+        token = CSRF.search(http.get(page, timeout=10).text)[1]
+        response = http.post(
+            f"{self.url}/auth/logout",
+            data={"csrf_token": token},
+            headers={"Referer": page},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert response.status_code == 302, response.text
+
     def post_message(self, http: requests.Session, slug: str, body: str) -> dict:
         """What the JSON API does for a script: POST with the cookie and CSRF token."""
         page = f"{self.url}/channels/{slug}"
@@ -424,6 +436,11 @@ def test_sockets_and_pages_on_their_own_processes_share_messages_search_limits(
         site.post_message(bob_http, slug, "Publié par l'API, lu sur les sockets")
         assert alice_inbox.wait_for("Publié par l'API, lu sur les sockets")
         assert bob_inbox.wait_for("Publié par l'API, lu sur les sockets")
+        # A logout on a web process closes the socket on the realtime one.
+        closed = threading.Event()
+        alice.on("disconnect", lambda *_: closed.set())
+        site.logout(alice_http)
+        assert closed.wait(10), "the logged-out socket stayed open"
     finally:
         alice.disconnect()
         bob.disconnect()
