@@ -299,12 +299,12 @@ class Site:
             assert http.get(f"{self.url}/healthz", timeout=10).status_code == 200
             handshake = http.get(f"{self.url}{HANDSHAKE}", timeout=10)
             assert handshake.status_code == 200, handshake.text
-            if self._entries_after(agent, seen, 2)[1]["upstream"] == realtime:
+            if self.entries_after(agent, seen, 2)[1]["upstream"] == realtime:
                 self.chosen[agent] = seen + 2
                 return http
         raise AssertionError(f"no cookie led {name} to {realtime}")
 
-    def _entries_after(self, agent: str, seen: int, count: int) -> list[dict]:
+    def entries_after(self, agent: str, seen: int, count: int) -> list[dict]:
         """The log lines of requests just answered (nginx writes them right after)."""
         deadline = time.monotonic() + 5
         while len(entries := self.log(agent)) < seen + count:
@@ -574,7 +574,7 @@ def _browser_on_web(site: Site, name: str, web: str) -> requests.Session:
         seen = len(site.log(http.headers["User-Agent"]))
         http.get(f"{site.url}/healthz", timeout=10)
         if (
-            site._entries_after(http.headers["User-Agent"], seen, 1)[0]["upstream"]
+            site.entries_after(http.headers["User-Agent"], seen, 1)[0]["upstream"]
             == web
         ):
             return http
