@@ -56,6 +56,9 @@ class Config:
     # "threading" (one thread a socket), or "gevent" for many sockets in one
     # process: wsgi.py and gunicorn's gevent worker patch the standard library.
     ASYNC_MODE = os.environ.get("EIG_ASYNC_MODE", "threading")
+    # What this process answers (app/roles.py): "all" (pages and sockets, one
+    # process), "web" (pages, API, static) or "realtime" (/socket.io/).
+    ROLE = os.environ.get("EIG_ROLE", "all")
 
     # Database connections: a request waits at most DATABASE_POOL_TIMEOUT seconds
     # for one, then gets a 503 with Retry-After (not minutes, then a 500). Size
@@ -168,6 +171,7 @@ class TestConfig(Config):
     MAIL_SYNC = "inline"  # a test reads the inbox right after the request
     SOCKETIO_MESSAGE_QUEUE = None
     ASYNC_MODE = "threading"  # a live server test picks gevent in its environment
+    ROLE = "all"
     MAIL_SERVER = None
     WTF_CSRF_ENABLED = False  # the security tests turn it back on
     RATELIMIT_ENABLED = False  # the rate-limit tests turn it back on

@@ -113,7 +113,7 @@ def _size_the_pool(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from argon2 import PasswordHasher
 
-    from app import mail, realtime
+    from app import mail, realtime, roles
     from app import models as _models  # noqa: F401  (the whole schema, for Alembic)
     from app.auth import hashing, identity
     from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
@@ -131,14 +131,14 @@ def _init_extensions(app: Flask) -> None:
     # Handlers declared before the first init_app are kept for every later app.
     from app.channels import events as _events  # noqa: F401
 
+    role = roles.check(app)
     socketio.init_app(
         app,
         async_mode=realtime.async_mode(app.config["ASYNC_MODE"]),
-        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        channel=app.config["SOCKETIO_CHANNEL"],
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         max_http_buffer_size=64 * 1024,  # a message is 4,000 characters at most
+        **roles.queue_options(app),
     )
     app.wsgi_app = realtime.without_compression(app.wsgi_app)
     app.wsgi_app = overload.shed_past(
@@ -146,6 +146,7 @@ def _init_extensions(app: Flask) -> None:
         app.config["MAX_CONCURRENT_REQUESTS"],
         app.config["OVERLOAD_RETRY_AFTER"],
     )
+    app.wsgi_app = roles.only_its_paths(app.wsgi_app, role)  # 404s get the headers
     app.wsgi_app = headers.wsgi_middleware(app.wsgi_app, app.config["HSTS_MAX_AGE"])
     _trust_proxies(app)  # outside Socket.IO's middleware: it sees the real scheme
     hasher = PasswordHasher(
