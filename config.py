@@ -71,6 +71,10 @@ class Config:
     # of queueing behind them. 0 turns it off.
     MAX_CONCURRENT_REQUESTS = env_int("MAX_CONCURRENT_REQUESTS", 48)
     OVERLOAD_RETRY_AFTER = env_int("OVERLOAD_RETRY_AFTER", 5)  # seconds
+    # A request that waited longer than this between nginx and the app (its
+    # X-Request-Start header) gets the same 503: its member has waited enough,
+    # and the queue behind it shrinks. 0 turns it off.
+    MAX_QUEUE_SECONDS = float(os.environ.get("MAX_QUEUE_SECONDS", "2"))
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: e-mails are written to the log

@@ -6,13 +6,20 @@ member waits seconds, then minutes (measured at N = 400: page p95 8 s, sockets
 dropped). Shedding the excess with a 503 and Retry-After keeps the pages that
 are served fast, and lets a browser or the load balancer come back later.
 
-Two places shed: this WSGI middleware, which counts the requests in progress
-(Socket.IO's long-lived ones and static files apart), and the error handler
-below for a request that waited its DATABASE_POOL_TIMEOUT for a connection.
+Three things shed. This WSGI middleware counts the requests in progress
+(Socket.IO's long-lived ones and static files apart). It also reads when nginx
+received the request (`X-Request-Start: t=<seconds>`, from the site template): a
+request that already queued longer than MAX_QUEUE_SECONDS before a thread took
+it is answered 503 at once. A gthread worker queues connections before the app
+sees them, so its in-progress count never passes its thread count; the queue
+time is what grows (Discourse rejects on the same header). Last, the error
+handler below answers a request that waited its DATABASE_POOL_TIMEOUT for a
+database connection.
 """
 
 import json
 import threading
+import time
 from pathlib import Path
 
 from flask import Flask, Response, g
@@ -64,16 +71,33 @@ def _busy_response(environ, start_response, retry_after: int):
     return [data]
 
 
-def shed_past(wsgi_app, limit: int, retry_after: int):
-    """WSGI middleware: at most `limit` counted requests at once (0: no limit)."""
-    if limit <= 0:
+def queued_seconds(environ, now: float) -> float:
+    """How long the request waited since the proxy got it (0 without the header).
+    nginx's $msec is seconds with milliseconds; milli- and microseconds as others
+    send them are read too."""
+    raw = environ.get("HTTP_X_REQUEST_START", "").removeprefix("t=")
+    try:
+        start = float(raw)
+    except ValueError:
+        return 0.0
+    while start > 1e11:  # ms or µs since the epoch
+        start /= 1000
+    return max(now - start, 0.0) if start > 0 else 0.0
+
+
+def shed_past(wsgi_app, limit: int, retry_after: int, max_queue: float = 0.0):
+    """WSGI middleware: at most `limit` counted requests at once (0: no limit),
+    none that queued longer than `max_queue` seconds before reaching it (0: no
+    limit)."""
+    if limit <= 0 and max_queue <= 0:
         return wsgi_app
-    in_flight = InFlight(limit)
+    in_flight = InFlight(limit if limit > 0 else 1 << 30)
 
     def app(environ, start_response):
         if environ.get("PATH_INFO", "").startswith(UNCOUNTED):
             return wsgi_app(environ, start_response)
-        if not in_flight.enter():
+        waited = queued_seconds(environ, time.time()) if max_queue > 0 else 0.0
+        if waited > max_queue > 0 or not in_flight.enter():
             return _busy_response(environ, start_response, retry_after)
         try:
             return wsgi_app(environ, start_response)

@@ -33,6 +33,7 @@ def test_pages_round_robin_to_web_and_sockets_stick_to_realtime():
         site.stdout
     )
     assert "${EIG_" not in site.stdout  # every placeholder filled
+    assert 'proxy_set_header X-Request-Start "t=$msec";' in site.stdout  # shedding
 
 
 def test_processes_that_serve_both_go_in_both_upstreams():

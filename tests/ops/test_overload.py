@@ -125,3 +125,25 @@ def test_requests_past_the_limit_are_shed_at_once_and_the_first_completes(
     assert static.status_code == 200  # static files are not counted
     assert answers["first"].status_code == 200  # the first was served, not dropped
     assert second.get("/members/").status_code == 200
+
+
+def test_a_request_that_queued_too_long_behind_nginx_is_shed(tmp_path):
+    """nginx stamps X-Request-Start; past MAX_QUEUE_SECONDS of waiting for a
+    thread, the member gets the busy page at once instead of a late one."""
+    with file_app(tmp_path / "eiglink.db", MAX_QUEUE_SECONDS=2) as app:
+        client = logged_in(app, make_member())
+        late = {"X-Request-Start": f"t={time.time() - 3:.3f}"}  # nginx's $msec
+        page = client.get("/members/", headers=late)
+        api = client.get("/api/v1/defis", headers=late)
+        late_ms = {"X-Request-Start": f"t={int((time.time() - 3) * 1000)}"}
+        fresh = {"X-Request-Start": f"t={time.time():.3f}"}
+        assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+        assert BUSY in page.get_data(as_text=True)
+        assert page.headers["Content-Security-Policy"]  # the middleware stayed on
+        assert api.status_code == 503
+        assert api.get_json()["error"]["code"] == "overloaded"
+        assert client.get("/members/", headers=late_ms).status_code == 503
+        assert client.get("/members/", headers=fresh).status_code == 200
+        assert client.get("/members/").status_code == 200  # no proxy, no stamp
+        garbled = {"X-Request-Start": "t=soon"}
+        assert client.get("/members/", headers=garbled).status_code == 200
