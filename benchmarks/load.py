@@ -204,6 +204,7 @@ class Member:
         response = self.http.post(
             self.url + "/auth/login",
             data=form,
+            headers={"Referer": self.url + "/auth/login"},  # HTTPS: checked
             allow_redirects=False,
             timeout=REQUEST_SECONDS,
         )

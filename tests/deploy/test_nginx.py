@@ -22,9 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
-from importlib.util import module_from_spec, spec_from_file_location
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,12 +35,11 @@ from app.channels import services as channels
 from app.extensions import db
 from config import TestConfig, database_url
 from search_index import open_index
-from tests.channels.live import server_process, stop
-from tests.conftest import free_port
+from tests.channels.live import stop
+from tests.deploy.layout import NGINX, Layout, https_site
 from tests.factories import PASSWORD, make_member
 
 ROOT = Path(__file__).resolve().parents[2]
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -81,21 +78,6 @@ def workdir() -> Iterator[Path]:
     path.chmod(0o755)
     yield path
     shutil.rmtree(path, ignore_errors=True)
-
-
-def make_certificate(workdir: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1, valid one day."""
-    cert, key = workdir / "cert.pem", workdir / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-            "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return cert, key
 
 
 @pytest.fixture
@@ -160,110 +142,6 @@ def app_env(search_url: str) -> dict[str, str]:
         "ARGON2_TIME_COST": "1",
         "ARGON2_MEMORY_COST": "1024",
     }
-
-
-@dataclass
-class Layout:
-    """host:port of each process, as nginx names them in its log."""
-
-    web: list[str]
-    realtime: list[str]
-
-
-@contextmanager
-def app_processes(search_url: str, logs: Path) -> Iterator[Layout]:
-    """Two web and two realtime gunicorn processes (deploy/gunicorn.conf.py, which
-    picks each one's worker from EIG_ROLE, as the systemd units set it)."""
-    env = {**app_env(search_url), "EIG_ASYNC_MODE": ""}  # the role's, not ours
-    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
-    command.append("wsgi:app")
-    layout = Layout(web=[], realtime=[])
-    with ExitStack() as stack:
-        for role, addresses in (("web", layout.web), ("realtime", layout.realtime)):
-            for n in range(2):
-                port = free_port()
-                role_env = {**env, "EIG_ROLE": role, "EIG_BIND": f"127.0.0.1:{port}"}
-                log = logs / f"{role}-{n}.log"
-                niced = [*_unit_nice(role), *command]
-                stack.enter_context(server_process(niced, port, role_env, log))
-                addresses.append(f"127.0.0.1:{port}")
-        yield layout
-
-
-def _unit_nice(role: str) -> list[str]:
-    """`nice -n N` when the role's systemd unit sets Nice=N (web pages yield the CPU
-    to sockets, PostgreSQL and nginx)."""
-    unit = ROOT / "deploy" / "systemd" / f"eiglink-{role}@.service"
-    found = re.search(r"^Nice=(-?\d+)$", unit.read_text(), re.M)
-    return ["nice", "-n", found[1]] if found else []
-
-
-def render_site(workdir: Path, layout: Layout, https: int, http: int) -> Path:
-    """deploy/nginx/eiglink.conf.template, rendered by deploy/nginx/render.py."""
-    spec = spec_from_file_location("render", ROOT / "deploy" / "nginx" / "render.py")
-    render = module_from_spec(spec)
-    spec.loader.exec_module(render)
-    cert, key = make_certificate(workdir)
-    site = render.render(
-        server_name="127.0.0.1",
-        web=layout.web,
-        realtime=layout.realtime,
-        cert=str(cert),
-        key=str(key),
-        https_listen=f"127.0.0.1:{https}",
-        http_listen=f"127.0.0.1:{http}",
-        access_log=str(workdir / "access.log"),
-    )
-    (workdir / "eiglink.conf").write_text(site)
-    return cert
-
-
-NGINX_MAIN = """daemon off;
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log notice;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    client_body_temp_path {dir}/client_body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    include {dir}/eiglink.conf;
-}}
-"""
-
-
-@contextmanager
-def nginx(workdir: Path, port: int) -> Iterator[None]:
-    """Debian's nginx in the foreground with its own prefix, stopped at the end."""
-    conf = workdir / "nginx.conf"
-    conf.write_text(NGINX_MAIN.format(dir=workdir))
-    error_log = workdir / "error.log"
-    command = [NGINX, "-p", str(workdir), "-c", str(conf), "-e", str(error_log)]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-    )
-    try:
-        _wait_for_port(port, process, error_log)
-        yield
-    finally:
-        stop(process)
-
-
-def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
-    import socket
-
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx stopped:\n{log.read_text()[-3000:]}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nginx not listening after 15 s:\n{log.read_text()}")
 
 
 # Clients ----------------------------------------------------------------------
@@ -362,11 +240,9 @@ class Site:
 
 @pytest.fixture
 def site(workdir, database, search_index, tmp_path) -> Iterator[Site]:
-    https, http = free_port(), free_port()
-    with app_processes(search_index, tmp_path) as layout:
-        cert = render_site(workdir, layout, https, http)
-        with nginx(workdir, https):
-            yield Site(f"https://127.0.0.1:{https}", cert, workdir, layout)
+    with https_site(workdir, app_env(search_index), tmp_path) as started:
+        url, cert, layout, _nginx = started
+        yield Site(url, cert, workdir, layout)
 
 
 class Inbox:
