@@ -145,6 +145,7 @@ def _init_extensions(app: Flask) -> None:
         app.wsgi_app,
         app.config["MAX_CONCURRENT_REQUESTS"],
         app.config["OVERLOAD_RETRY_AFTER"],
+        app.config["MAX_QUEUE_SECONDS"],
     )
     app.wsgi_app = roles.only_its_paths(app.wsgi_app, role)  # 404s get the headers
     app.wsgi_app = headers.wsgi_middleware(app.wsgi_app, app.config["HSTS_MAX_AGE"])
@@ -159,6 +160,9 @@ def _init_extensions(app: Flask) -> None:
     _init_mail_worker(app)
     _init_search(app)
     _init_realtime(app)
+    from app import fragments
+
+    fragments.install()  # cached cards follow every edit
 
 
 def _init_mail_worker(app: Flask) -> None:

@@ -18,6 +18,7 @@ from app.defis.models import (
     defi_expertises,
     defi_themes,
 )
+from app.fragments import ContentVersion
 from app.members.models import Member, Skill, member_promotions, member_skills
 from app.mentoring.models import MentoringRequest, MentorProfile, mentor_topics
 from app.notifications.models import EmailOptOut, Notification, NotificationPreference
@@ -36,6 +37,7 @@ __all__ = [
     "AuditEntry",
     "Channel",
     "ChannelMember",
+    "ContentVersion",
     "Defi",
     "DefiMembership",
     "EmailOptOut",

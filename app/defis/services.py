@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import realtime
 from app.admin.services import audit
@@ -88,14 +88,34 @@ def list_defis(filters: DefiFilters, page: int = 1, per_page: int = 30):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
+def list_page(filters: DefiFilters, page: int = 1, per_page: int = 30):
+    """One page of the défi list as défi ids (their cards are cached)."""
+    stmt = defis_query(filters).with_only_columns(Defi.id)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def defis_for_cards(ids: list[int]) -> dict[int, Defi]:
+    """These défis, with what their cards show loaded in three more queries."""
+    stmt = (
+        select(Defi)
+        .where(Defi.id.in_(ids))
+        .options(
+            joinedload(Defi.promotion),
+            joinedload(Defi.administration),
+            selectinload(Defi.themes),
+        )
+    )
+    return {defi.id: defi for defi in db.session.scalars(stmt)}
+
+
 def get_defi(slug: str) -> Defi | None:
     """A défi with its team and tags, in a fixed number of queries."""
     stmt = (
         select(Defi)
         .where(Defi.slug == slug)
         .options(
-            selectinload(Defi.promotion),
-            selectinload(Defi.administration),
+            joinedload(Defi.promotion),  # many-to-one: in the same query
+            joinedload(Defi.administration),
             selectinload(Defi.themes),
             selectinload(Defi.expertises),
             selectinload(Defi.team).selectinload(DefiMembership.member),

@@ -3,7 +3,9 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
+from app import fragments
 from app.auth.forms import EmptyForm
 from app.channels.services import defi_channel
 from app.defis import bp, services
@@ -15,8 +17,18 @@ from app.resources.queries import defi_resources
 from app.resources.vocabulary import KIND_LABELS, licence_label
 
 
+def defi_cards(ids: list[int]) -> list[Markup]:
+    """The cards of these défis, in order."""
+    load = services.defis_for_cards
+    return fragments.cached_cards("defis/_card.html", "defi", ids, load)
+
+
 def _filter_choices() -> dict:
     """(value, label) pairs for the défi list's filter menus."""
+    return fragments.cached(("defi choices",), _read_filter_choices)
+
+
+def _read_filter_choices() -> dict:
     options = services.filter_options()
     return {
         "year_choices": [(y, str(y)) for y in options["years"]],
@@ -36,7 +48,7 @@ def index():
     error, pagination = None, None
     try:
         filters = services.defi_filters(**request.args.to_dict())
-        pagination = services.list_defis(
+        pagination = services.list_page(
             filters, page_number(), current_app.config["DEFIS_PER_PAGE"]
         )
     except Invalid as err:
@@ -44,6 +56,7 @@ def index():
     return render_template(
         "defis/index.html",
         pagination=pagination,
+        cards=defi_cards(pagination.items) if pagination else [],
         filters=filters,
         error=error,
         **_filter_choices(),

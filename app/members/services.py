@@ -174,8 +174,8 @@ def get_member(username: str) -> Member | None:
             selectinload(Member.skills),
             selectinload(Member.promotions),
             selectinload(Member.defi_memberships)
-            .selectinload(DefiMembership.defi)
-            .selectinload(Defi.promotion),
+            .joinedload(DefiMembership.defi)  # many-to-one: joined, no query more
+            .joinedload(Defi.promotion),
         )
     )
     return db.session.scalar(stmt)
@@ -245,6 +245,28 @@ def list_members(filters: MemberFilters, page: int = 1, per_page: int = 24):
         selectinload(Member.defi_memberships).selectinload(DefiMembership.defi),
     )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def directory_page(filters: MemberFilters, page: int = 1, per_page: int = 24):
+    """One page of the directory as member ids (their cards are cached)."""
+    stmt = directory_query(filters).with_only_columns(Member.id)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def members_for_cards(ids: list[int]) -> dict[int, Member]:
+    """These members, with what their cards show loaded in three more queries."""
+    from app.defis.models import DefiMembership
+
+    stmt = (
+        select(Member)
+        .where(Member.id.in_(ids))
+        .options(
+            selectinload(Member.skills),
+            selectinload(Member.promotions),
+            selectinload(Member.defi_memberships).joinedload(DefiMembership.defi),
+        )
+    )
+    return {member.id: member for member in db.session.scalars(stmt)}
 
 
 def active_members(usernames: list[str]) -> list[Member]:

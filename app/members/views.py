@@ -3,7 +3,9 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
+from app import fragments
 from app.defis import services as defis
 from app.errors import Invalid, NotAllowed
 from app.listing import page_number
@@ -15,8 +17,21 @@ from app.resources.queries import member_resources
 from app.resources.vocabulary import KIND_LABELS, licence_label
 
 
+def member_cards(ids: list[int]) -> list[Markup]:
+    """The directory cards of these members, in order (the viewer's own card has
+    no message button)."""
+    viewer = current_user.id
+    is_self = ("is_self", lambda id_: id_ == viewer)
+    load = services.members_for_cards
+    return fragments.cached_cards("members/_card.html", "member", ids, load, is_self)
+
+
 def _directory_choices() -> dict:
     """(value, label) pairs for the directory's filter menus."""
+    return fragments.cached(("directory choices",), _read_directory_choices)
+
+
+def _read_directory_choices() -> dict:
     options = defis.filter_options()
     return {
         "promotions": [
@@ -33,7 +48,7 @@ def index():
     error, pagination = None, None
     try:
         filters = services.member_filters(**request.args.to_dict())
-        pagination = services.list_members(
+        pagination = services.directory_page(
             filters, page_number(), current_app.config["MEMBERS_PER_PAGE"]
         )
     except Invalid as err:
@@ -41,6 +56,7 @@ def index():
     return render_template(
         "members/index.html",
         pagination=pagination,
+        cards=member_cards(pagination.items) if pagination else [],
         filters=filters,
         error=error,
         roles=[(r, ROLE_LABELS[r]) for r in ROLES],

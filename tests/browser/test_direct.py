@@ -91,6 +91,19 @@ def test_a_member_writes_from_a_profile(camille: Page, viewport):
     expect_conversation_with_helene(camille)
 
 
+def test_a_member_writes_from_a_directory_card_by_keyboard(camille: Page, viewport):
+    """The cards' buttons share one form (the cards are cached for everyone)."""
+    camille.goto("/members/?q=helene")
+    card = camille.locator("#member-list li").filter(has_text="Hélène Ancienne")
+    button = card.get_by_role("button", name="Envoyer un message à Hélène Ancienne")
+    expect(button).to_be_visible()
+    card.scroll_into_view_if_needed()
+    shoot(camille, "directory", viewport)
+    button.focus()
+    camille.keyboard.press("Enter")
+    expect_conversation_with_helene(camille)
+
+
 def test_a_member_finds_a_name_typed_without_accents(camille: Page, viewport):
     camille.goto("/channels/")
     field = camille.get_by_role("combobox", name="Nom ou identifiant du membre")

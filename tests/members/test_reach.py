@@ -15,6 +15,15 @@ FORM = re.compile(
     r'\s*<input type="hidden" name="csrf_token" value="[^"]+">'
     r'\s*<input type="hidden" name="direct-username" value="([^"]+)">'
 )
+# A page of many cards: one form with the token, buttons that submit it.
+SHARED_FORM = re.compile(
+    r'<form id="([\w-]+)" method="post" action="/channels/direct" '
+    r'class="eig-message-form" hidden>'
+    r'\s*<input type="hidden" name="csrf_token" value="[^"]+">'
+)
+SHARED_BUTTON = re.compile(
+    r'<button type="submit" form="([\w-]+)" name="direct-username" value="([^"]+)"'
+)
 
 
 @pytest.fixture
@@ -35,8 +44,12 @@ def helene(app):
 
 
 def message_targets(response) -> list[str]:
+    """Whom the page's message buttons write to, each with a CSRF token."""
     assert response.status_code == 200
-    return FORM.findall(response.get_data(as_text=True))
+    page = response.get_data(as_text=True)
+    forms = set(SHARED_FORM.findall(page))
+    shared = [name for form, name in SHARED_BUTTON.findall(page) if form in forms]
+    return FORM.findall(page) + shared
 
 
 def test_a_profile_offers_to_send_a_message(client, viewer, helene):
