@@ -7,10 +7,10 @@ members, indexes them, starts the layout of `deploy/` (deploy/gunicorn.conf.py
 with each role's systemd niceness, the nginx site of deploy/nginx/render.py, a
 self-signed certificate) and runs load.py with --url on it. Options it does not
 know go to load.py (--members, --duration, --seed, --require...). The clients
-run at --client-nice 19 unless told otherwise: on one host they would take the
-CPU that the members' own machines spend (about 1.3 cores at N = 200 over TLS),
-and at nice 0 they starved the web processes, which run at Nice=10 as their
-unit sets. They still measure every wait from their side.
+run at --client-nice 10 unless told otherwise, the web processes' Nice: on one
+host they take the CPU that the members' own machines would spend (1.2 cores
+at N = 200 over TLS), and at nice 0 they starved the web processes. At 19 they
+read their own sockets too late. They still time every wait from their side.
 
 Run from the repository root:
     .venv/bin/python benchmarks/production.py --members 200,400 --web 2 --realtime 1
@@ -148,7 +148,7 @@ def main(argv=None) -> int:
             url, _cert, layout, _nginx = started
             pids = workers(layout.pids)
             return load.main(
-                ["--client-nice", "19", *forwarded, "--url", url, "--insecure"]
+                ["--client-nice", "10", *forwarded, "--url", url, "--insecure"]
                 + ["--users", str(users), "--server-pid", ",".join(map(str, pids))]
             )
     finally:
