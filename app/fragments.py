@@ -3,10 +3,10 @@
 The directory's member cards, the défi list's cards and the filter menus of both
 read five to seven tables and took most of those pages' time (benchmarks/pages.py:
 directory 28 ms of CPU with 16 queries against 5 ms for an empty logged-in page).
-What they show changes when a profile or a défi is edited, seldom. Every flush
-that changes it also bumps a version row (content_versions, "catalog") in its own
-transaction; a request reads that version once and only uses fragments cached
-under it. So each web process of each host sees an edit at its next request,
+What they show changes when a profile or a défi is edited, seldom. A transaction
+that changes it also bumps a version row (content_versions, "catalog") just
+before it commits; a request reads that version once and only uses fragments
+cached under it. So each web process of each host sees an edit at its next request,
 with no cache server and no stale card after a commit. A new schema starts at a
 random version: a process never mistakes a recreated database for the old one.
 """
@@ -81,8 +81,16 @@ def touches_catalog(session) -> bool:
     return False
 
 
-def _bump(session, _flush_context) -> None:
-    if not touches_catalog(session):
+def _note(session, _flush_context) -> None:
+    if touches_catalog(session):
+        session.info["catalog_touched"] = True
+
+
+def _bump(session) -> None:
+    """Just before COMMIT: the version row is the last lock a writer takes, so two
+    writers never wait for each other in a cycle (a deadlock on PostgreSQL)."""
+    session.flush()  # commit's own flush comes after this hook
+    if not session.info.pop("catalog_touched", False):
         return
     table = ContentVersion.__table__
     bumped = session.connection().execute(
@@ -96,10 +104,16 @@ def _bump(session, _flush_context) -> None:
         vars(request).pop(VERSION_ATTRIBUTE, None)  # this request reads the new one
 
 
+def _forget(session, _previous_transaction) -> None:
+    session.info.pop("catalog_touched", None)
+
+
 def install() -> None:
     """Listen to the app's session (once per process)."""
-    if not event.contains(db.session, "after_flush", _bump):
-        event.listen(db.session, "after_flush", _bump)
+    if not event.contains(db.session, "after_flush", _note):
+        event.listen(db.session, "after_flush", _note)
+        event.listen(db.session, "before_commit", _bump)
+        event.listen(db.session, "after_soft_rollback", _forget)
 
 
 def current_version() -> int:

@@ -95,6 +95,18 @@ def test_what_no_card_shows_leaves_the_cached_cards_in_place(app, client, auth):
         assert current_version() != before
 
 
+def test_a_change_rolled_back_bumps_nothing_later(app):
+    alice = make_member(display_name="Alice Martin")
+    before = current_version()
+    alice.display_name = "Alice Dupont"
+    db.session.flush()  # seen by the flush, then undone
+    db.session.rollback()
+    alice.locale = "en"
+    db.session.commit()
+    assert current_version() == before
+    assert alice.display_name == "Alice Martin"
+
+
 def test_each_viewer_gets_their_own_button_and_token(app):
     alice = make_member(display_name="Alice Martin")
     bob = make_member(display_name="Bob Leroy")
