@@ -117,7 +117,7 @@ def _init_extensions(app: Flask) -> None:
     from app import models as _models  # noqa: F401  (the whole schema, for Alembic)
     from app.auth import hashing, identity
     from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
-    from app.ops import headers, overload
+    from app.ops import closing, headers, overload
 
     db.init_app(app)
     migrations = str(Path(app.root_path).parent / "migrations")
@@ -149,6 +149,7 @@ def _init_extensions(app: Flask) -> None:
     )
     app.wsgi_app = roles.only_its_paths(app.wsgi_app, role)  # 404s get the headers
     app.wsgi_app = headers.wsgi_middleware(app.wsgi_app, app.config["HSTS_MAX_AGE"])
+    app.wsgi_app = closing.close_when_sent(app.wsgi_app)
     _trust_proxies(app)  # outside Socket.IO's middleware: it sees the real scheme
     hasher = PasswordHasher(
         time_cost=app.config["ARGON2_TIME_COST"],
