@@ -72,6 +72,7 @@ RERANK_CHARS = 5000  # of each body, looked through for the phrase
 PREFIX_MIN, SUGGEST_PREFIX_MIN, MAX_EXPANSIONS = 3, 2, 10
 SNIPPET_CHARS, SNIPPET_BEFORE = 200, 60
 WRITE_TIMEOUT = 120.0
+OPEN_ATTEMPTS = 10  # as Whoosh's own reader(): a merge may delete files mid-open
 READ_ATTEMPTS = 3  # a read whose searcher went stale under it is tried again
 EXPANSIONS_KEPT = 2000  # words whose completions and near spellings are cached
 BULK_LIMIT_MB = 128  # the posting pool of a full rebuild (beyond: sorted runs on disk)
@@ -424,6 +425,49 @@ def _delete_keys(writer: IndexWriter, keys: list[str]) -> None:
         writer.delete_by_query(wq.Or([wq.Term("key", key) for key in chunk]))
 
 
+class _TrackedOpens:
+    """A storage mixin that can close every file one thread opened, should
+    that thread's opening of a searcher fail part-way."""
+
+    _opening = threading.local()
+
+    def open_file(self, name: str, **kwargs: Any) -> Any:
+        opened = super().open_file(name, **kwargs)  # type: ignore[misc]
+        if (files := getattr(self._opening, "files", None)) is not None:
+            files.append(opened)
+        return opened
+
+    @contextmanager
+    def closed_on_failure(self) -> Iterator[None]:
+        self._opening.files = []
+        try:
+            yield
+        except BaseException:
+            for opened in self._opening.files:
+                with suppress(Exception):  # some were closed already
+                    opened.close()
+            raise
+        finally:
+            self._opening.files = None
+
+
+class _FileStorage(_TrackedOpens, FileStorage):
+    pass
+
+
+def open_searcher(ix: FileIndex) -> Searcher:
+    """`ix.searcher()` without its leak. Whoosh opens each segment in turn, and
+    when a merge deleted one meanwhile it drops the files already open (held
+    until collected, then a ResourceWarning) and tries again. Here one try
+    closes them all on failure; the caller decides whether to try again."""
+    toc = ix._read_toc()  # the segments Whoosh itself reads
+    with ix.storage.closed_on_failure():
+        reader = FileIndex._reader(  # one try, not ten leaky ones
+            ix.storage, toc.schema, toc.segments, toc.generation
+        )
+    return Searcher(reader, fromindex=ix)
+
+
 _DIRECTORY_LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
@@ -468,20 +512,19 @@ class WhooshIndex:
                 self._pool.append(searcher)
 
     def _fresh(self, searcher: Searcher | None) -> Searcher:
-        for attempt in range(3):
-            try:
-                if searcher is not None and searcher.up_to_date():
+        if searcher is not None:
+            with suppress(Exception):
+                if searcher.up_to_date():
                     return searcher
-                if searcher is not None:
-                    # Not Searcher.refresh(): it matches the readers to reuse
-                    # on the wrong key and leaves all but one of them open.
-                    searcher.close()
-                    searcher = None
-                return self._ix.searcher()
-            except FileNotFoundError:  # another process merged segments meanwhile
-                if attempt == 2:
+            # Not Searcher.refresh(): it matches the readers to reuse on the
+            # wrong key and leaves all but one of them open.
+            searcher.close()
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return open_searcher(self._ix)
+            except FileNotFoundError:  # a commit merged segments meanwhile
+                if attempt + 1 == OPEN_ATTEMPTS:
                     raise
-                searcher = None
                 time.sleep(0.05)
         raise AssertionError("unreachable")
 
@@ -687,7 +730,7 @@ class WhooshIndex:
 def _create_once(path: Path) -> FileStorage:
     """Create the index in an empty directory, once even with several processes."""
     path.mkdir(parents=True, exist_ok=True)
-    storage = FileStorage(str(path))
+    storage = _FileStorage(str(path))
     lock = storage.lock(CREATE_LOCK)
     deadline = time.monotonic() + WRITE_TIMEOUT
     while not lock.acquire(blocking=False):
@@ -708,7 +751,7 @@ def _open_checked(path: Path) -> FileIndex | str:
     """The index, or why it cannot be read (the exception is released here)."""
     try:
         ix = _create_once(path).open_index()
-        ix.searcher().close()  # reads the TOC and every segment: fails early
+        open_searcher(ix).close()  # reads the TOC and every segment: fails early
     except SearchError as error:
         return str(error)
     except Exception as error:  # Whoosh raises many kinds on a damaged index
@@ -729,7 +772,7 @@ def open_directory(path: str | Path) -> WhooshIndex:
     return WhooshIndex(opened, _directory_lock(str(path)))
 
 
-class _MemoryStorage(RamStorage):
+class _MemoryStorage(_TrackedOpens, RamStorage):
     """RamStorage whose writers' scratch files stay in memory too.
 
     Whoosh's RamStorage puts them in /tmp/MAIN.tmp, shared by every process.

@@ -1,8 +1,10 @@
 """The Whoosh backend on disk: it persists, shares writes between processes, fails
 clearly, and keeps searches cheap."""
 
+import gc
 import multiprocessing
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -222,6 +224,25 @@ def test_a_merge_committed_while_a_search_reads_does_not_fail_it(tmp_path):
     assert merges == [True]
     index.close()
     other.close()
+
+
+def test_a_segment_gone_while_opening_leaves_no_file_open(tmp_path):
+    """When a merge deletes a segment while a searcher opens the segments one by
+    one, Whoosh dropped those already open: a ResourceWarning much later, in
+    another request or test (seen in CI). They are closed on the spot now."""
+    index = open_index(f"whoosh:{tmp_path / 'search'}")
+    index.add([resource(1, "Le phare de Brest")])
+    index.add([resource(2, "Le phare d'Ouessant")])  # a second segment
+    first, *others = index._ix._read_toc().segments
+    for segment in others:  # the first opens whole, the next half (its terms)
+        (tmp_path / "search" / segment.make_filename(".pst")).unlink()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        with pytest.raises(SearchError):
+            index.search(Query("phare"))
+        gc.collect()
+    assert [w.message for w in caught if w.category is ResourceWarning] == []
+    index.close()
 
 
 def test_searches_beside_a_writer_in_threads_all_answer(tmp_path):
