@@ -84,8 +84,8 @@ def run() -> None:
     flask("db", "upgrade")
     say("Loading the 131 défis and the demo community")
     flask("seed-defis")
+    username, password = ensure_admin()  # first: the demo writes to the admin too
     flask("seed-demo")
-    username, password = ensure_admin()
     say(f"Demo admin — username: {username}  password: {password}")
     say("Serving on http://127.0.0.1:5000 (Ctrl+C to stop)")
     os.execv(str(PYTHON), [str(PYTHON), str(ROOT / "wsgi.py")])

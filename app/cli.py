@@ -72,7 +72,9 @@ def _ensure_defi_channels() -> None:
 )
 def seed_demo(count: int, seed: int) -> None:
     """Add a synthetic community (fake French people) attached to the défis."""
+    from app.channels.demo import seed_demo_conversations
     from app.members.demo import seed_demo_members
+    from app.mentoring.demo import seed_demo_mentoring
     from app.resources.demo import seed_demo_resources
 
     created = seed_demo_members(count, seed)
@@ -80,6 +82,10 @@ def seed_demo(count: int, seed: int) -> None:
     if shared := seed_demo_resources(seed):
         click.echo(f"Ressources de démonstration : {shared} partagées.")
     _ensure_defi_channels()
+    if written := seed_demo_conversations(seed):
+        click.echo(f"Conversations de démonstration : {written} messages.")
+    if asked := seed_demo_mentoring(seed):
+        click.echo(f"Mentorat de démonstration : {asked} demandes.")
 
 
 def _read_password() -> str:

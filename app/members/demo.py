@@ -154,6 +154,14 @@ def _join(member: Member, defi: Defi, role: str) -> None:
         member.promotions.append(defi.promotion)
 
 
+def demo_members() -> list[Member]:
+    """The active demo accounts, oldest first."""
+    demo = select(Member).where(
+        Member.email.endswith("@" + DEMO_DOMAIN), Member.active.is_(True)
+    )
+    return list(db.session.scalars(demo.order_by(Member.id)))
+
+
 def seed_demo_members(count: int = 200, seed: int = 2017) -> int:
     """Add `count` synthetic members across défis and roles, once."""
     existing = db.session.scalar(
