@@ -154,7 +154,7 @@ def seed_demo_conversations(seed: int = 2017) -> int:
     messages = _write(writer)
     _react(rng, messages)
     _mark_read(rng, admins)
-    _notify_admins(writer, admins)
+    _notify(writer, admins)
     db.session.commit()
     return len(messages)
 
@@ -344,33 +344,42 @@ def _mark_read(rng: random.Random, admins: list[Member]) -> None:
                 seat.last_read_id = ids[-1]
 
 
-def _notify_admins(writer: Writer, admins: list[Member]) -> None:
-    """The notifications the messages to the admins would have sent, unread.
-    Stored as rows (not through notify()): a seed e-mails nobody. One person's
-    burst of direct messages is one notification, as live."""
+def _notify(writer: Writer, admins: list[Member]) -> None:
+    """The notifications the messages would have sent: mentions, and direct
+    messages (one person's burst is one, as live). Stored as rows, not through
+    notify(): a seed e-mails nobody. The admins' are unread, as are the demo
+    members' of the last three days."""
     bursts: dict[str, Notification] = {}
+    read_before = utcnow() - timedelta(days=3)
     for draft in sorted(writer.drafts, key=lambda d: d.at):
-        for admin in admins:
-            params = {"actor": draft.author.display_name}
-            if admin in draft.mentions:
-                params["channel"] = draft.channel.name
-                _notification("mention", admin, draft, params)
-            elif draft.channel.kind == "direct" and admin in _seats(draft.channel):
-                html = Markup(draft.message.html)
-                params["excerpt"] = excerpt(html.striptags())
-                key = f"dm:{draft.channel.id}:{draft.author.id}"
+        params = {"actor": draft.author.display_name}
+        if draft.channel.kind == "direct":
+            html = Markup(draft.message.html)
+            params["excerpt"] = excerpt(html.striptags())
+            others = [m for m in _seats(draft.channel) if m is not draft.author]
+            for member in others:
+                key = f"dm:{draft.channel.id}:{draft.author.id}:{member.id}"
                 if key in bursts:
                     bursts[key].count += 1
                     continue
-                bursts[key] = _notification("direct_message", admin, draft, params)
-                bursts[key].group_key = key
+                row = _notification("direct_message", member, draft, params)
+                row.group_key, bursts[key] = key[: key.rindex(":")], row
+        else:
+            params["channel"] = draft.channel.name
+            for member in draft.mentions:
+                if member is not draft.author:
+                    _notification("mention", member, draft, params)
+    admin_ids = {admin.id for admin in admins}
+    for row in [r for r in db.session.new if isinstance(r, Notification)]:
+        if row.recipient_id not in admin_ids and row.created_at < read_before:
+            row.read_at = row.created_at + timedelta(hours=1)
 
 
-def _notification(kind: str, admin: Member, draft, params: dict) -> Notification:
+def _notification(kind: str, member: Member, draft, params: dict) -> Notification:
     url = f"/channels/{draft.channel.slug}#message-{draft.message.id}"
     row = Notification(
         kind=kind,
-        recipient_id=admin.id,
+        recipient_id=member.id,
         actor_id=draft.author.id,
         url=url,
         text=render_in("fr", kind, params)[:300],
