@@ -68,7 +68,9 @@ def share_resource(
     """Share a resource: an address, an uploaded file, or both."""
     clean = clean_fields(fields, complete=True)
     if not clean.get("url") and upload is None:
-        raise Invalid("Donnez l'adresse de la ressource ou joignez un fichier.")
+        raise Invalid(
+            "Donnez l'adresse de la ressource ou joignez un fichier.", field="url"
+        )
     resource = Resource(author=author, tags=[])
     _apply(resource, clean)
     stored = uploads.save(upload) if upload is not None else None  # checks first
@@ -95,7 +97,7 @@ def update_resource(
     url = clean.get("url", resource.url)
     keeps_file = upload is not None or (resource.file_key and not remove_file)
     if not url and not keeps_file:
-        raise Invalid("Une ressource a une adresse ou un fichier.")
+        raise Invalid("Une ressource a une adresse ou un fichier.", field="url")
     _apply(resource, clean)
     old_key = resource.file_key if (upload is not None or remove_file) else None
     stored = uploads.save(upload) if upload is not None else None

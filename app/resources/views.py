@@ -15,6 +15,7 @@ from flask_login import current_user
 from app.auth.forms import EmptyForm
 from app.defis import services as defis
 from app.errors import Invalid, NotAllowed, NotFound
+from app.form_errors import refuse
 from app.listing import page_number
 from app.resources import bp, queries, services, uploads
 from app.resources.forms import (
@@ -73,7 +74,7 @@ def _form_page(form: ResourceForm, resource, save, done: str):
         try:
             resource = save()
         except Invalid as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             flash(done, "success")
             return redirect(url_for("resources.detail", resource_id=resource.id))
