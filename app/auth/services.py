@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.admin.services import audit
 from app.auth.models import ApiToken, Invitation
-from app.errors import Invalid, NotAllowed, NotFound
+from app.errors import Invalid, NotAllowed, NotFound, about_field
 from app.extensions import db
 from app.mail import render_templated, send_templated
 from app.members import services as members
@@ -126,8 +126,9 @@ def invite(inviter: Member, email: str, role: str, promotion_id: int | None = No
         raise NotAllowed("Seule l'équipe du programme peut inviter.")
     email = (email or "").strip().lower()
     if role not in ROLES:
-        raise Invalid(f"Rôle inconnu : {role}.")
-    members.check_email(email)
+        raise Invalid(f"Rôle inconnu : {role}.", field="role")
+    with about_field("email"):
+        members.check_email(email)
     for pending in db.session.scalars(
         select(Invitation).where(
             Invitation.email == email,

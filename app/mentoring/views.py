@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.errors import DomainError, Invalid, NotAllowed
+from app.form_errors import refuse
 from app.members.services import get_member
 from app.mentoring import bp, services, suggestions
 from app.mentoring.forms import ActionForm, AnswerForm, AskForm, MentorProfileForm
@@ -148,8 +149,9 @@ def profile():
                 capacity=form.capacity.data,
             )
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             flash(_("Votre offre de mentorat est enregistrée."), "success")
             return redirect(url_for("mentoring.index"))
-    return render_template("mentoring/profile.html", form=form)
+    status = 400 if form.is_submitted() else 200
+    return render_template("mentoring/profile.html", form=form), status

@@ -160,7 +160,11 @@ def test_an_out_of_range_capacity_is_shown_not_saved(browser_factory):
         {"topics": "Python", "capacity": "99"},
         "/mentoring/profile",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'class="fr-input-group fr-input-group--error"' in page
+    assert 'aria-invalid="true"' in page and 'id="capacity"' in page
+    assert '<a href="#capacity">' in page  # the summary links to the field
     assert fresh(MentorProfile, member_id=member.id) is None
 
 
