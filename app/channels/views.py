@@ -35,6 +35,11 @@ def index():
     """The member's channels, unread first, their direct conversations, then
     the open channels to join: topics, and défis by promotion; ?q= filters
     them all by name (the page's script filters as the member types)."""
+    return _index_page(ChannelForm())
+
+
+def _index_page(form: ChannelForm, status: int = 200):
+    """The channel list; a refused new channel shows its form with the errors."""
     wanted = fold(request.args.get("q", "")[:80]).strip()
     names = services.direct_names(current_user)
 
@@ -53,10 +58,10 @@ def index():
         topics=[c for c in others if c.kind != "defi"],
         promotions=_by_promotion([c for c in others if c.kind == "defi"]),
         channel_names=names,
-        form=ChannelForm(),
+        form=form,
         direct_form=DirectForm(prefix="direct"),
         kind_labels=payloads.KIND_LABELS,
-    )
+    ), status
 
 
 def _unread_first(pairs: list) -> list:
@@ -76,8 +81,7 @@ def _by_promotion(channels: list) -> list[tuple[int | None, list]]:
 def create():
     form = ChannelForm()
     if not form.validate_on_submit():
-        flash(_("Donnez un nom au canal (80 caractères au plus)."), "error")
-        return redirect(url_for("channels.index"))
+        return _index_page(form, 400)
     channel = services.create_channel(
         current_user,
         name=form.name.data,
