@@ -1,8 +1,9 @@
 // After a form fails, the error summary at the top of the page (the
 // error_summary macro, which base.html shows) takes the focus, so that a screen
 // reader reads it and the keyboard starts there. Each of its links focuses its
-// field and shows the field's label with it, as GOV.UK's summary does: a plain
-// "#id" link would scroll to the input but leave the focus on the link.
+// field and scrolls its label into view, as GOV.UK's summary does: a plain "#id"
+// link puts the input at the very top of the window, its label hidden above,
+// and not every browser moves the focus to it.
 // Loaded by base.html only on a page whose forms have errors.
 
 const summary = document.getElementById("error-summary");
