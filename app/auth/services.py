@@ -206,21 +206,25 @@ def register(token: str, *, username: str, display_name: str, password: str) -> 
     """Create the invited member's account; the invitation is then used up."""
     invitation = load_invitation(token)
     username = (username or "").strip().lower()
-    if not USERNAME_RE.match(username):
-        raise Invalid(
-            "L'identifiant doit faire 3 à 40 caractères : lettres minuscules, "
-            "chiffres, "
-            "points, tirets."
-        )
-    members.check_username(username)
+    with about_field("username"):
+        if not USERNAME_RE.match(username):
+            raise Invalid(
+                "L'identifiant doit faire 3 à 40 caractères : lettres minuscules, "
+                "chiffres, "
+                "points, tirets."
+            )
+        members.check_username(username)
     members.check_email(invitation.email)
+    with about_field("display_name"):
+        display_name = members.clean_display_name(display_name)
     member = Member(
         username=username,
         email=invitation.email,
-        display_name=members.clean_display_name(display_name),
+        display_name=display_name,
         role=invitation.role,
     )
-    set_password(member, password)
+    with about_field("password"):
+        set_password(member, password)
     if invitation.promotion is not None:
         member.promotions.append(invitation.promotion)
     members.refresh_search_text(member)

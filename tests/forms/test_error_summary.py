@@ -4,6 +4,7 @@ field, and a refused file under the file field rather than in a banner."""
 
 import io
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -181,3 +182,29 @@ def test_a_refused_invitation_stays_on_the_page_under_the_email_field(browser_fa
     assert [target for target, _text in summary_links(page)] == ["email"]
     assert messages_under(page, "email")
     assert title(page).startswith(f"Erreur{NBSP}: ")
+
+
+def test_a_taken_username_is_said_under_the_username_field(browser_factory):
+    from app.auth import services
+
+    make_member(username="prise")
+    _invitation, link = services.invite(
+        make_member(role="staff"), "nouvelle@example.org", "eig"
+    )
+    path = urlsplit(link).path
+    password = "un mot de passe assez long"
+    response = browser_factory().submit(
+        path,
+        {
+            "display_name": "Nouvelle Venue",
+            "username": "prise",
+            "password": password,
+            "confirm": password,
+        },
+        form_page=path,
+    )
+    assert response.status_code == 400
+    page = page_of(response)
+    assert [target for target, _text in summary_links(page)] == ["username"]
+    assert messages_under(page, "username")
+    assert fresh(Member, email="nouvelle@example.org") is None
