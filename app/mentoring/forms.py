@@ -26,7 +26,11 @@ class AskForm(FlaskForm):
     """Ask one suggested mentor; the topic comes from the search."""
 
     mentor = HiddenField(validators=[DataRequired(), Length(max=40)])
-    topic = HiddenField(validators=[DataRequired(), Length(max=80)])
+    # A text field on a mentor's own form, hidden in each suggestion's.
+    topic = StringField(
+        _l("Sur quel sujet cherchez-vous de l'aide ?"),
+        validators=[DataRequired(), Length(min=2, max=80)],
+    )
     message = TextAreaField(
         _l("Votre message"),
         description=_l("Quelques lignes : votre défi, ce qui vous bloque."),

@@ -102,14 +102,16 @@ def expire_pending() -> int:
 def _clean_topic(topic: object) -> str:
     topic = clean_spaces(str(topic or ""))
     if not 2 <= len(topic) <= 80:
-        raise Invalid("Le sujet fait de 2 à 80 caractères.")
+        raise Invalid("Le sujet fait de 2 à 80 caractères.", field="topic")
     return topic
 
 
 def _clean_message(message: object) -> str:
     message = str(message or "").strip()
     if len(message) > MAX_MESSAGE:
-        raise Invalid(f"Le message fait {MAX_MESSAGE} caractères au plus.")
+        raise Invalid(
+            f"Le message fait {MAX_MESSAGE} caractères au plus.", field="message"
+        )
     return message
 
 

@@ -67,21 +67,37 @@ def _chosen_mentor(username: str):
 
 @bp.post("/requests")
 def create():
+    """Ask a mentor; a refused request shows that mentor's form again, each
+    error under its field (or back to the suggestions, if they cannot be asked)."""
     form = AskForm()
     mentor = get_member(form.mentor.data or "")
-    if not form.validate_on_submit() or mentor is None:
+    chosen = _chosen_mentor(form.mentor.data or "")
+    valid = form.validate_on_submit()
+    if mentor is None or (not valid and chosen is None):
         raise Invalid(_("Choisissez un mentor parmi les suggestions."))
-    try:
-        created = services.ask_for_mentoring(
-            current_user, mentor, topic=form.topic.data, message=form.message.data
-        )
-    except Invalid as error:
-        flash(error.message, "error")
-        return redirect(url_for("mentoring.ask", topic=form.topic.data))
-    flash(
-        _("Votre demande est envoyée à %(name)s.", name=mentor.display_name), "success"
-    )
-    return redirect(url_for("mentoring.detail", request_id=created.id))
+    if valid:
+        try:
+            created = services.ask_for_mentoring(
+                current_user, mentor, topic=form.topic.data, message=form.message.data
+            )
+        except Invalid as error:
+            if chosen is None:  # oneself, or no longer mentoring: no form to show
+                flash(error.message, "error")
+                return redirect(url_for("mentoring.ask", topic=form.topic.data))
+            refuse(form, error)
+        else:
+            flash(
+                _("Votre demande est envoyée à %(name)s.", name=mentor.display_name),
+                "success",
+            )
+            return redirect(url_for("mentoring.detail", request_id=created.id))
+    return render_template(
+        "mentoring/ask.html",
+        topic=(form.topic.data or "")[:80],
+        mentor=chosen,
+        suggestions=[],
+        form=form,
+    ), 400
 
 
 @bp.get("/requests/<int:request_id>")

@@ -1,5 +1,7 @@
 """The mentoring pages, with CSRF on: asking, answering, offering, figures."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -79,9 +81,26 @@ def test_asking_oneself_or_a_full_mentor_says_why(browser_factory, mentor, eig):
     first = services.ask_for_mentoring(make_member(role="eig"), mentor, topic="X y")
     services.answer_request(mentor, first.id, accept=True)
     response = client.submit("/mentoring/requests", {"mentor": "dana", "topic": "RGPD"})
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "autant de personnes" in page
+    assert response.status_code == 400  # the mentor's form again, the reason on top
+    page = response.get_data(as_text=True)
+    assert "autant de personnes" in page and 'id="error-summary"' in page
+    assert 'id="ask-mentor-form"' in page and 'value="RGPD"' in page
     assert requests_stored() == 1
+
+
+def test_a_too_short_topic_is_said_under_the_topic_field(browser_factory, mentor, eig):
+    client = logged_in(browser_factory, eig)
+    response = client.submit(
+        "/mentoring/requests",
+        {"mentor": "dana", "topic": "x", "message": "Bonjour"},
+        "/mentoring/ask?mentor=dana",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert '<a href="#topic">' in page  # the summary links to the field
+    assert re.search(r'id="topic-messages"[^>]*>\s*<p class="fr-message', page)
+    assert re.search(r">\s*Bonjour</textarea>", page)  # what was typed stays
+    assert requests_stored() == 0
 
 
 def test_an_unknown_mentor_is_a_clear_error(browser_factory, eig):
