@@ -208,3 +208,25 @@ def test_a_taken_username_is_said_under_the_username_field(browser_factory):
     assert [target for target, _text in summary_links(page)] == ["username"]
     assert messages_under(page, "username")
     assert fresh(Member, email="nouvelle@example.org") is None
+
+
+def test_a_defi_title_already_taken_is_said_under_the_title_field(browser_factory):
+    from tests.factories import make_defi, make_promotion
+
+    promotion = make_promotion()
+    make_defi(title="Open Justice", slug="open-justice", promotion=promotion)
+    client = logged_in(browser_factory, make_member(role="staff"))
+    response = client.submit(
+        "/defis/new",
+        {
+            "title": "Open Justice",
+            "promotion_id": str(promotion.id),
+            "administration": "DINUM",
+        },
+        form_page="/defis/new",
+    )
+    assert response.status_code == 400
+    page = page_of(response)
+    assert [target for target, _text in summary_links(page)] == ["title"]
+    assert messages_under(page, "title") == ["Un défi porte déjà ce titre."]
+    assert "déjà ce titre" not in banners(page)
