@@ -167,10 +167,11 @@ def add_comment(author: Member, resource: Resource, body: object) -> ResourceCom
     if resource.hidden:
         raise NotAllowed("Cette ressource est masquée : on ne peut plus la commenter.")
     if not isinstance(body, str) or not body.strip():
-        raise Invalid("Le commentaire est vide.")
+        raise Invalid("Le commentaire est vide.", field="body")
     if len(body) > MAX_COMMENT:
         raise Invalid(
-            f"Le commentaire est trop long ({MAX_COMMENT} caractères au plus)."
+            f"Le commentaire est trop long ({MAX_COMMENT} caractères au plus).",
+            field="body",
         )
     body = body.strip()
     comment = ResourceComment(

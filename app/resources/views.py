@@ -101,14 +101,19 @@ def create():
 @bp.get("/<int:resource_id>")
 def detail(resource_id: int):
     resource = queries.get_resource(current_user, resource_id)
+    return _detail_page(resource, CommentForm())
+
+
+def _detail_page(resource, comment_form: CommentForm, status: int = 200):
+    """A resource's page; a refused comment shows its form with the errors."""
     return render_template(
         "resources/detail.html",
         resource=resource,
         can_edit=services.can_edit_resource(current_user, resource),
         bookmarked=bool(queries.bookmarked_ids(current_user, [resource])),
-        comment_form=CommentForm(),
+        comment_form=comment_form,
         **_labels(),
-    )
+    ), status
 
 
 def _editable(resource_id: int):
@@ -180,22 +185,17 @@ def bookmark(resource_id: int):
 def comment(resource_id: int):
     resource = queries.get_resource(current_user, resource_id)
     form = CommentForm()
-    if not form.validate_on_submit():
-        flash(
-            _("Le commentaire est vide ou trop long (5 000 caractères au plus)."),
-            "error",
-        )
-    else:
+    if form.validate_on_submit():
         try:
             posted = services.add_comment(current_user, resource, form.body.data)
         except Invalid as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             return redirect(
                 url_for("resources.detail", resource_id=resource_id)
                 + f"#comment-{posted.id}"
             )
-    return redirect(url_for("resources.detail", resource_id=resource_id))
+    return _detail_page(resource, form, 400)
 
 
 @bp.post("/<int:resource_id>/comments/<int:comment_id>/delete")
