@@ -44,8 +44,15 @@ def error_links(form: FlaskForm) -> list[ErrorLink]:
             if hidden:
                 links.append(ErrorLink(message))
             else:
-                links.append(ErrorLink(message, field.id, str(field.label.text)))
+                links.append(ErrorLink(message, _target(field), str(field.label.text)))
     return links
+
+
+def _target(field) -> str:
+    """The element a summary link focuses: a radio group's first button."""
+    if field.type == "RadioField":
+        return next((option.id for option in field), field.id)
+    return field.id
 
 
 def _messages(errors) -> list[str]:

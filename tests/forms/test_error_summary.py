@@ -230,3 +230,17 @@ def test_a_defi_title_already_taken_is_said_under_the_title_field(browser_factor
     assert [target for target, _text in summary_links(page)] == ["title"]
     assert messages_under(page, "title") == ["Un défi porte déjà ce titre."]
     assert "déjà ce titre" not in banners(page)
+
+
+def test_a_refused_radio_choice_links_to_the_groups_first_button(browser_factory):
+    client = logged_in(browser_factory, make_member())
+    settings = "/auth/account/privacy"
+    response = client.submit(
+        f"{settings}/visibility", {"email": "internet", "city": "members"}, settings
+    )
+    assert response.status_code == 400
+    page = page_of(response)
+    assert [target for target, _text in summary_links(page)] == ["email-0"]
+    assert 'id="email-0"' in page
+    assert messages_under(page, "email")
+    assert 'class="fr-fieldset fr-fieldset--error"' in page
