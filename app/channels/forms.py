@@ -43,5 +43,8 @@ class DirectForm(FlaskForm):
 
     username = StringField(
         _l("Nom ou identifiant du membre"),
-        validators=[DataRequired(), Length(max=120)],
+        validators=[
+            DataRequired(message=_l("Indiquez le nom ou l'identifiant d'un membre.")),
+            Length(max=120),
+        ],
     )

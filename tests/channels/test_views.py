@@ -365,12 +365,14 @@ def test_direct_conversation_is_private_to_its_members(as_alice, alice, bob, log
 def test_direct_conversation_with_an_unknown_member_shows_an_error(
     as_alice, username, error
 ):
-    response = as_alice.post(
-        "/channels/direct",
-        data={"direct-username": username},
-        follow_redirects=True,
+    response = as_alice.post("/channels/direct", data={"direct-username": username})
+    assert response.status_code == 400  # the list again, the reason under the field
+    assert re.search(
+        r'id="direct-username-messages"[^>]*>\s*'
+        r'<p class="fr-message fr-message--error">' + re.escape(error),
+        text(response),
     )
-    assert error in text(response)
+    assert '<a href="#direct-username">' in text(response)
     assert db.session.query(Channel).count() == 0
 
 
