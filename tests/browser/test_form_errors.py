@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import member_page
+from tests.browser.test_accessibility import SIZES, violations
 from tests.factories import make_member
 from tests.resources.files import EXE
 
@@ -71,5 +72,33 @@ def test_a_refused_file_is_said_under_the_file_field_and_reached_from_the_summar
         summary.get_by_role("link", name=re.compile("^Fichier")).click()
         expect(page.locator("#file")).to_be_focused()
         assert violations == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_refused_form_has_no_serious_axe_violation(
+    browser, live_server, tmp_path, size
+):
+    live_server.app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    with live_server.app.app_context():
+        username = make_member().username
+    width, height = SIZES[size]
+    page = member_page(
+        browser,
+        live_server,
+        username,
+        viewport={"width": width, "height": height},
+        bypass_csp=True,  # axe is injected as a script of the test's own
+    )
+    try:
+        page.goto("/resources/new")
+        page.locator("#url").fill("javascript:alert(1)")
+        page.locator("#file").set_input_files(
+            {"name": "rapport.pdf", "mimeType": "application/pdf", "buffer": EXE}
+        )
+        page.get_by_role("button", name="Partager", exact=True).click()
+        expect(page.locator("#error-summary")).to_be_focused()
+        assert violations(page) == []
     finally:
         page.context.close()
