@@ -40,7 +40,11 @@ class AskForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     message = TextAreaField(
-        _l("Message (facultatif)"), validators=[Optional(), Length(max=1000)]
+        _l("Message (facultatif)"),
+        validators=[
+            Optional(),
+            Length(max=1000, message=_l("Le message fait 1000 caractères au plus.")),
+        ],
     )
 
 

@@ -102,26 +102,36 @@ def create():
 
 @bp.get("/requests/<int:request_id>")
 def detail(request_id: int):
+    return _detail_page(request_id, AnswerForm())
+
+
+def _detail_page(request_id: int, form: AnswerForm, status: int = 200):
     mentoring = services.visible_request(current_user, request_id)
     return render_template(
         "mentoring/detail.html",
         mentoring=mentoring,
-        form=AnswerForm(),
+        form=form,
         action=ActionForm(),
-    )
+    ), status
 
 
 def _answer(request_id: int, accept: bool):
+    """Accept or decline; a refused message shows the page again, the reason
+    under the field (a request no longer pending: a banner, as the form is gone)."""
     form = AnswerForm()
-    if not form.validate_on_submit():
-        raise Invalid(_("Le message fait 1000 caractères au plus."))
-    try:
-        services.answer_request(
-            current_user, request_id, accept=accept, message=form.message.data
-        )
-    except Invalid as error:
-        flash(error.message, "error")
-    return redirect(url_for("mentoring.detail", request_id=request_id))
+    if form.validate_on_submit():
+        try:
+            services.answer_request(
+                current_user, request_id, accept=accept, message=form.message.data
+            )
+        except Invalid as error:
+            if error.field is None:
+                flash(error.message, "error")
+                return redirect(url_for("mentoring.detail", request_id=request_id))
+            refuse(form, error)
+        else:
+            return redirect(url_for("mentoring.detail", request_id=request_id))
+    return _detail_page(request_id, form, 400)
 
 
 @bp.post("/requests/<int:request_id>/accept")

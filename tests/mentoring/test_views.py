@@ -124,6 +124,20 @@ def test_the_mentor_accepts_with_a_message(browser_factory, mentor, eig):
     assert "Avec plaisir" in client.get(page).get_data(as_text=True)
 
 
+def test_a_too_long_answer_is_said_under_the_message_field(
+    browser_factory, mentor, eig
+):
+    request = services.ask_for_mentoring(eig, mentor, topic="Pseudonymisation")
+    page = f"/mentoring/requests/{request.id}"
+    client = logged_in(browser_factory, mentor)
+    response = client.submit(f"{page}/accept", {"message": "x" * 1001}, page)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert '<a href="#message">' in html
+    assert re.search(r'id="message-messages"[^>]*>\s*<p class="fr-message', html)
+    assert fresh(MentoringRequest, id=request.id).status == "pending"
+
+
 def test_the_mentor_declines(browser_factory, mentor, eig):
     request = services.ask_for_mentoring(eig, mentor, topic="Pseudonymisation")
     client = logged_in(browser_factory, mentor)
