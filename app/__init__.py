@@ -255,11 +255,13 @@ def _register_blueprints(app: Flask) -> None:
 def _register_templates(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from app import form_errors
     from app.timeutil import isoformat, local_date, local_text
 
     app.jinja_env.filters["iso"] = isoformat
     app.jinja_env.filters["local_time"] = local_text
     app.jinja_env.filters["local_date"] = local_date
+    form_errors.install(app)
 
     @app.context_processor
     def inject_globals() -> dict:

@@ -1,5 +1,8 @@
 """Domain errors raised by services, and how each edge answers them."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -11,13 +14,25 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the form field at fault, if any: shown under it
 
 
 class Invalid(DomainError):
     """The request breaks a rule; the message says which, in French."""
+
+
+@contextmanager
+def about_field(name: str) -> Iterator[None]:
+    """Within the block, an Invalid is about the form field `name`."""
+    try:
+        yield
+    except Invalid as error:
+        if error.field is not None:
+            raise
+        raise Invalid(error.message, field=name) from None
 
 
 class NotFound(DomainError):

@@ -12,6 +12,7 @@ from app.auth.models import Invitation
 from app.defis.models import Promotion
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
+from app.form_errors import refuse
 from app.listing import page_number
 from app.members.models import ROLE_LABELS, ROLES, Member
 
@@ -35,15 +36,20 @@ def _invitation_form() -> InvitationForm:
 
 @bp.route("/")
 def index():
+    return _index_page(_invitation_form())
+
+
+def _index_page(form: InvitationForm, status: int = 200):
+    """The invitations page; a refused invitation shows its form with the errors."""
     invitations = db.session.scalars(
         select(Invitation).order_by(Invitation.created_at.desc()).limit(50)
     )
     return render_template(
         "admin/index.html",
-        form=_invitation_form(),
+        form=form,
         invitations=list(invitations),
         audit=services.recent_audit(current_user, limit=20),
-    )
+    ), status
 
 
 @bp.route("/invitations", methods=["POST"])
@@ -58,7 +64,7 @@ def invite():
                 form.promotion_id.data or None,
             )
         except Invalid as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             flash(
                 _(
@@ -68,10 +74,8 @@ def invite():
                 ),
                 "success",
             )
-    else:
-        for errors in form.errors.values():
-            flash(" ".join(errors), "error")
-    return redirect(url_for("admin.index"))
+            return redirect(url_for("admin.index"))
+    return _index_page(form, 400)
 
 
 @bp.route("/members")

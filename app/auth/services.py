@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.admin.services import audit
 from app.auth.models import ApiToken, Invitation
-from app.errors import Invalid, NotAllowed, NotFound
+from app.errors import Invalid, NotAllowed, NotFound, about_field
 from app.extensions import db
 from app.mail import render_templated, send_templated
 from app.members import services as members
@@ -126,8 +126,9 @@ def invite(inviter: Member, email: str, role: str, promotion_id: int | None = No
         raise NotAllowed("Seule l'équipe du programme peut inviter.")
     email = (email or "").strip().lower()
     if role not in ROLES:
-        raise Invalid(f"Rôle inconnu : {role}.")
-    members.check_email(email)
+        raise Invalid(f"Rôle inconnu : {role}.", field="role")
+    with about_field("email"):
+        members.check_email(email)
     for pending in db.session.scalars(
         select(Invitation).where(
             Invitation.email == email,
@@ -205,21 +206,25 @@ def register(token: str, *, username: str, display_name: str, password: str) -> 
     """Create the invited member's account; the invitation is then used up."""
     invitation = load_invitation(token)
     username = (username or "").strip().lower()
-    if not USERNAME_RE.match(username):
-        raise Invalid(
-            "L'identifiant doit faire 3 à 40 caractères : lettres minuscules, "
-            "chiffres, "
-            "points, tirets."
-        )
-    members.check_username(username)
+    with about_field("username"):
+        if not USERNAME_RE.match(username):
+            raise Invalid(
+                "L'identifiant doit faire 3 à 40 caractères : lettres minuscules, "
+                "chiffres, "
+                "points, tirets."
+            )
+        members.check_username(username)
     members.check_email(invitation.email)
+    with about_field("display_name"):
+        display_name = members.clean_display_name(display_name)
     member = Member(
         username=username,
         email=invitation.email,
-        display_name=members.clean_display_name(display_name),
+        display_name=display_name,
         role=invitation.role,
     )
-    set_password(member, password)
+    with about_field("password"):
+        set_password(member, password)
     if invitation.promotion is not None:
         member.promotions.append(invitation.promotion)
     members.refresh_search_text(member)

@@ -19,6 +19,7 @@ from app.auth import bp, forms, services
 from app.auth.identity import start_session
 from app.errors import Invalid
 from app.extensions import limiter, member_or_address
+from app.form_errors import refuse
 
 
 def _login_limit() -> str:
@@ -94,7 +95,7 @@ def register(token: str):
                 password=form.password.data,
             )
         except Invalid as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             logout_user()
             start_session(member)

@@ -5,9 +5,17 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+NAME_NEEDED = _l("Donnez un nom au canal (80 caractères au plus).")
+
 
 class ChannelForm(FlaskForm):
-    name = StringField(_l("Nom du canal"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(
+        _l("Nom du canal"),
+        validators=[
+            DataRequired(message=NAME_NEEDED),
+            Length(max=80, message=NAME_NEEDED),
+        ],
+    )
     description = StringField(
         _l("Description"), validators=[Optional(), Length(max=300)]
     )
@@ -35,5 +43,8 @@ class DirectForm(FlaskForm):
 
     username = StringField(
         _l("Nom ou identifiant du membre"),
-        validators=[DataRequired(), Length(max=120)],
+        validators=[
+            DataRequired(message=_l("Indiquez le nom ou l'identifiant d'un membre.")),
+            Length(max=120),
+        ],
     )

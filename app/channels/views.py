@@ -8,7 +8,8 @@ from jinja2 import pass_context
 from app.channels import bp, payloads, services
 from app.channels.forms import ChannelForm, DirectForm, MemberForm, MessageForm
 from app.channels.models import REACTIONS
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, Invalid, NotFound
+from app.form_errors import refuse
 from app.inputs import whole_number
 from app.members.services import get_member, members_named
 from app.text import fold, html_excerpt
@@ -35,6 +36,12 @@ def index():
     """The member's channels, unread first, their direct conversations, then
     the open channels to join: topics, and défis by promotion; ?q= filters
     them all by name (the page's script filters as the member types)."""
+    return _index_page(ChannelForm())
+
+
+def _index_page(form: ChannelForm, status: int = 200, direct_form=None):
+    """The channel list; a refused new channel or direct conversation shows its
+    form with the errors."""
     wanted = fold(request.args.get("q", "")[:80]).strip()
     names = services.direct_names(current_user)
 
@@ -53,10 +60,10 @@ def index():
         topics=[c for c in others if c.kind != "defi"],
         promotions=_by_promotion([c for c in others if c.kind == "defi"]),
         channel_names=names,
-        form=ChannelForm(),
-        direct_form=DirectForm(prefix="direct"),
+        form=form,
+        direct_form=direct_form or DirectForm(prefix="direct"),
         kind_labels=payloads.KIND_LABELS,
-    )
+    ), status
 
 
 def _unread_first(pairs: list) -> list:
@@ -76,8 +83,7 @@ def _by_promotion(channels: list) -> list[tuple[int | None, list]]:
 def create():
     form = ChannelForm()
     if not form.validate_on_submit():
-        flash(_("Donnez un nom au canal (80 caractères au plus)."), "error")
-        return redirect(url_for("channels.index"))
+        return _index_page(form, 400)
     channel = services.create_channel(
         current_user,
         name=form.name.data,
@@ -88,43 +94,41 @@ def create():
 
 
 def _one_member_named(text: str):
-    """The one active member with this username or display name; else None,
-    after saying why."""
+    """The one active member with this username or display name; Invalid,
+    saying why, otherwise."""
     found = members_named(text.strip().lstrip("@")) if text.strip() else []
     if len(found) == 1:
         return found[0]
     if found:
-        flash(
+        raise Invalid(
             _(
                 "Plusieurs membres s'appellent « %(name)s » : choisissez-en un dans "
                 "la liste, ou donnez son identifiant (%(usernames)s).",
                 name=text.strip(),
                 usernames=", ".join(m.username for m in found[:5]),
             ),
-            "error",
+            field="username",
         )
-    else:
-        flash(_("Aucun membre actif ne porte ce nom ni cet identifiant."), "error")
-    return None
+    raise Invalid(
+        _("Aucun membre actif ne porte ce nom ni cet identifiant."), field="username"
+    )
 
 
 @bp.post("/direct")
 def direct():
     """Open (or create) the direct conversation with one member, named by
-    username or display name (accents and case ignored)."""
+    username or display name (accents and case ignored); if refused, the list
+    page again with the reason under the field."""
     form = DirectForm(prefix="direct")
-    if not form.validate_on_submit():
-        flash(_("Indiquez le nom ou l'identifiant d'un membre."), "error")
-        return redirect(url_for("channels.index"))
-    other = _one_member_named(form.username.data)
-    if other is None:
-        return redirect(url_for("channels.index"))
-    try:
-        channel = services.start_direct(current_user, [other])
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("channels.index"))
-    return redirect(url_for("channels.detail", slug=channel.slug))
+    if form.validate_on_submit():
+        try:
+            other = _one_member_named(form.username.data)
+            channel = services.start_direct(current_user, [other])
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            return redirect(url_for("channels.detail", slug=channel.slug))
+    return _index_page(ChannelForm(), 400, direct_form=form)
 
 
 def _id_arg(name: str, missing: str) -> int | None:

@@ -17,7 +17,7 @@ from app.defis.models import (
     Theme,
     defi_expertises,
 )
-from app.errors import Invalid, NotAllowed
+from app.errors import Invalid, NotAllowed, about_field
 from app.extensions import db
 from app.inputs import whole_number
 from app.markdown import check_markdown
@@ -183,14 +183,16 @@ def _clean_text(name: str, value: str | None, required: bool = False) -> str:
     if name != "description":
         value = clean_spaces(value)
     if required and not value:
-        raise Invalid(f"Le champ « {name} » est obligatoire.")
+        raise Invalid(f"Le champ « {name} » est obligatoire.", field=name)
     if len(value) > TEXT_LIMITS[name]:
         raise Invalid(
             f"Le champ « {name} » est trop long "
-            f"({TEXT_LIMITS[name]} caractères au plus)."
+            f"({TEXT_LIMITS[name]} caractères au plus).",
+            field=name,
         )
     if name == "description":
-        check_markdown(value)
+        with about_field(name):
+            check_markdown(value)
     return value
 
 
@@ -208,7 +210,8 @@ def get_or_create_themes(names: list[str]) -> list[Theme]:
 
 def _clean_repositories(raw: str) -> list[str]:
     urls = [line.strip() for line in (raw or "").splitlines() if line.strip()]
-    return [members.clean_link("website_url", url) for url in urls[:30]]
+    with about_field("repositories"):
+        return [members.clean_link("website_url", url) for url in urls[:30]]
 
 
 def clean_defi_fields(fields: dict) -> dict:
@@ -266,18 +269,18 @@ def create_defi(
         raise NotAllowed("Seule l'équipe du programme peut créer un défi.")
     promotion = db.session.get(Promotion, promotion_id)
     if promotion is None:
-        raise Invalid("Promotion inconnue.")
+        raise Invalid("Promotion inconnue.", field="promotion_id")
     title = _clean_text("title", title, required=True)
     slug = slugify(title)
     if not slug or db.session.scalar(select(Defi.id).where(Defi.slug == slug)):
-        raise Invalid("Un défi porte déjà ce titre.")
+        raise Invalid("Un défi porte déjà ce titre.", field="title")
     defi = Defi(
         slug=slug,
         title=title,
         promotion=promotion,
         year=promotion.year,
         programme=promotion.programme,
-        administration=get_or_create_administration(administration_name),
+        administration=_administration_field(administration_name),
         tagline=_clean_text("tagline", tagline),
         description=_clean_text("description", description) or None,
     )
@@ -287,6 +290,11 @@ def create_defi(
     audit(actor, "defi.create", slug)
     db.session.commit()
     return defi
+
+
+def _administration_field(name: str) -> Administration:
+    with about_field("administration"):
+        return get_or_create_administration(name)
 
 
 def get_or_create_administration(

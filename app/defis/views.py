@@ -11,6 +11,7 @@ from app.channels.services import defi_channel
 from app.defis import bp, services
 from app.defis.forms import DefiForm, NewDefiForm, TeamForm
 from app.errors import Invalid, NotAllowed
+from app.form_errors import refuse
 from app.listing import page_number
 from app.members import services as members
 from app.resources.queries import defi_resources
@@ -102,7 +103,7 @@ def edit(slug: str):
         try:
             services.update_defi(current_user, defi, **form.values())
         except Invalid as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             flash(_("Défi enregistré."), "success")
             return redirect(url_for("defis.detail", slug=defi.slug))
@@ -166,7 +167,7 @@ def create():
                 description=form.description.data or "",
             )
         except Invalid as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             flash(_("Défi créé."), "success")
             return redirect(url_for("defis.detail", slug=defi.slug))

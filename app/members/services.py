@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from app.errors import Invalid, NotAllowed
+from app.errors import Invalid, NotAllowed, about_field
 from app.extensions import db
 from app.inputs import whole_number
 from app.markdown import check_markdown
@@ -128,18 +128,21 @@ def clean_profile(fields: dict) -> dict:
     fields = dict(fields)
     clean: dict = {}
     if "display_name" in fields:
-        clean["display_name"] = clean_display_name(fields.pop("display_name"))
+        with about_field("display_name"):
+            clean["display_name"] = clean_display_name(fields.pop("display_name"))
     for name in ("headline", "city", "bio"):
         if name in fields:
             value = (fields.pop(name) or "").strip()
             if len(value) > PROFILE_LIMITS[name]:
-                raise Invalid(f"Le champ « {name} » est trop long.")
+                raise Invalid(f"Le champ « {name} » est trop long.", field=name)
             clean[name] = value if name == "bio" else clean_spaces(value)
     if "bio" in clean:
-        check_markdown(clean["bio"])
+        with about_field("bio"):
+            check_markdown(clean["bio"])
     for name in LINK_FIELDS:
         if name in fields:
-            clean[name] = clean_link(name, fields.pop(name))
+            with about_field(name):
+                clean[name] = clean_link(name, fields.pop(name))
     if "open_to_mentoring" in fields:
         clean["open_to_mentoring"] = bool(fields.pop("open_to_mentoring"))
     if "skills" in fields:

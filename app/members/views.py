@@ -8,6 +8,7 @@ from markupsafe import Markup
 from app import fragments
 from app.defis import services as defis
 from app.errors import Invalid, NotAllowed
+from app.form_errors import refuse
 from app.listing import page_number
 from app.members import bp, services
 from app.members.forms import ProfileForm
@@ -96,7 +97,7 @@ def edit(username: str):
         try:
             services.update_profile(current_user, member, **form.values())
         except Invalid as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             flash(_("Profil enregistré."), "success")
             return redirect(url_for("members.detail", username=member.username))

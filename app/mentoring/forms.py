@@ -26,7 +26,11 @@ class AskForm(FlaskForm):
     """Ask one suggested mentor; the topic comes from the search."""
 
     mentor = HiddenField(validators=[DataRequired(), Length(max=40)])
-    topic = HiddenField(validators=[DataRequired(), Length(max=80)])
+    # A text field on a mentor's own form, hidden in each suggestion's.
+    topic = StringField(
+        _l("Sur quel sujet cherchez-vous de l'aide ?"),
+        validators=[DataRequired(), Length(min=2, max=80)],
+    )
     message = TextAreaField(
         _l("Votre message"),
         description=_l("Quelques lignes : votre défi, ce qui vous bloque."),
@@ -36,7 +40,11 @@ class AskForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     message = TextAreaField(
-        _l("Message (facultatif)"), validators=[Optional(), Length(max=1000)]
+        _l("Message (facultatif)"),
+        validators=[
+            Optional(),
+            Length(max=1000, message=_l("Le message fait 1000 caractères au plus.")),
+        ],
     )
 
 

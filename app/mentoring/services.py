@@ -49,10 +49,12 @@ def save_mentor_profile(
     if not can_mentor(member):
         raise NotAllowed("Seuls les alumni et les mentors proposent du mentorat.")
     if not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY:
-        raise Invalid(f"La capacité va de 1 à {MAX_CAPACITY} personnes suivies.")
+        raise Invalid(
+            f"La capacité va de 1 à {MAX_CAPACITY} personnes suivies.", field="capacity"
+        )
     names = split_tags(topics, max_tags=MAX_TOPICS + 1)
     if len(names) > MAX_TOPICS:
-        raise Invalid(f"Indiquez {MAX_TOPICS} sujets au plus.")
+        raise Invalid(f"Indiquez {MAX_TOPICS} sujets au plus.", field="topics")
     profile = mentor_profile(member) or MentorProfile(member_id=member.id)
     profile.capacity = capacity
     profile.topics = members.get_or_create_skills(names)
@@ -100,14 +102,16 @@ def expire_pending() -> int:
 def _clean_topic(topic: object) -> str:
     topic = clean_spaces(str(topic or ""))
     if not 2 <= len(topic) <= 80:
-        raise Invalid("Le sujet fait de 2 à 80 caractères.")
+        raise Invalid("Le sujet fait de 2 à 80 caractères.", field="topic")
     return topic
 
 
 def _clean_message(message: object) -> str:
     message = str(message or "").strip()
     if len(message) > MAX_MESSAGE:
-        raise Invalid(f"Le message fait {MAX_MESSAGE} caractères au plus.")
+        raise Invalid(
+            f"Le message fait {MAX_MESSAGE} caractères au plus.", field="message"
+        )
     return message
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.errors import DomainError, Invalid, NotAllowed
+from app.form_errors import refuse
 from app.members.services import get_member
 from app.mentoring import bp, services, suggestions
 from app.mentoring.forms import ActionForm, AnswerForm, AskForm, MentorProfileForm
@@ -66,45 +67,71 @@ def _chosen_mentor(username: str):
 
 @bp.post("/requests")
 def create():
+    """Ask a mentor; a refused request shows that mentor's form again, each
+    error under its field (or back to the suggestions, if they cannot be asked)."""
     form = AskForm()
     mentor = get_member(form.mentor.data or "")
-    if not form.validate_on_submit() or mentor is None:
+    chosen = _chosen_mentor(form.mentor.data or "")
+    valid = form.validate_on_submit()
+    if mentor is None or (not valid and chosen is None):
         raise Invalid(_("Choisissez un mentor parmi les suggestions."))
-    try:
-        created = services.ask_for_mentoring(
-            current_user, mentor, topic=form.topic.data, message=form.message.data
-        )
-    except Invalid as error:
-        flash(error.message, "error")
-        return redirect(url_for("mentoring.ask", topic=form.topic.data))
-    flash(
-        _("Votre demande est envoyée à %(name)s.", name=mentor.display_name), "success"
-    )
-    return redirect(url_for("mentoring.detail", request_id=created.id))
+    if valid:
+        try:
+            created = services.ask_for_mentoring(
+                current_user, mentor, topic=form.topic.data, message=form.message.data
+            )
+        except Invalid as error:
+            if chosen is None:  # oneself, or no longer mentoring: no form to show
+                flash(error.message, "error")
+                return redirect(url_for("mentoring.ask", topic=form.topic.data))
+            refuse(form, error)
+        else:
+            flash(
+                _("Votre demande est envoyée à %(name)s.", name=mentor.display_name),
+                "success",
+            )
+            return redirect(url_for("mentoring.detail", request_id=created.id))
+    return render_template(
+        "mentoring/ask.html",
+        topic=(form.topic.data or "")[:80],
+        mentor=chosen,
+        suggestions=[],
+        form=form,
+    ), 400
 
 
 @bp.get("/requests/<int:request_id>")
 def detail(request_id: int):
+    return _detail_page(request_id, AnswerForm())
+
+
+def _detail_page(request_id: int, form: AnswerForm, status: int = 200):
     mentoring = services.visible_request(current_user, request_id)
     return render_template(
         "mentoring/detail.html",
         mentoring=mentoring,
-        form=AnswerForm(),
+        form=form,
         action=ActionForm(),
-    )
+    ), status
 
 
 def _answer(request_id: int, accept: bool):
+    """Accept or decline; a refused message shows the page again, the reason
+    under the field (a request no longer pending: a banner, as the form is gone)."""
     form = AnswerForm()
-    if not form.validate_on_submit():
-        raise Invalid(_("Le message fait 1000 caractères au plus."))
-    try:
-        services.answer_request(
-            current_user, request_id, accept=accept, message=form.message.data
-        )
-    except Invalid as error:
-        flash(error.message, "error")
-    return redirect(url_for("mentoring.detail", request_id=request_id))
+    if form.validate_on_submit():
+        try:
+            services.answer_request(
+                current_user, request_id, accept=accept, message=form.message.data
+            )
+        except Invalid as error:
+            if error.field is None:
+                flash(error.message, "error")
+                return redirect(url_for("mentoring.detail", request_id=request_id))
+            refuse(form, error)
+        else:
+            return redirect(url_for("mentoring.detail", request_id=request_id))
+    return _detail_page(request_id, form, 400)
 
 
 @bp.post("/requests/<int:request_id>/accept")
@@ -148,8 +175,9 @@ def profile():
                 capacity=form.capacity.data,
             )
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             flash(_("Votre offre de mentorat est enregistrée."), "success")
             return redirect(url_for("mentoring.index"))
-    return render_template("mentoring/profile.html", form=form)
+    status = 400 if form.is_submitted() else 200
+    return render_template("mentoring/profile.html", form=form), status

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app.defis.models import Defi
-from app.errors import Invalid
+from app.errors import Invalid, about_field
 from app.extensions import db
 from app.markdown import check_markdown
 from app.resources.models import KINDS, Resource, ResourceTag
@@ -110,7 +110,13 @@ def clean_fields(fields: dict, *, complete: bool) -> dict:
         raise Invalid("Champs inconnus : " + ", ".join(name[:40] for name in unknown))
     if complete:
         fields = {"kind": None, "title": None} | fields
-    return {name: _one(name, value) for name, value in fields.items()}
+    return {name: _checked(name, value) for name, value in fields.items()}
+
+
+def _checked(name: str, value: object):
+    """One field's clean value; its refusal names the field (a form shows it there)."""
+    with about_field(name):
+        return _one(name, value)
 
 
 def get_or_create_tags(names: list[str]) -> list[ResourceTag]:

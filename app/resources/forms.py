@@ -59,11 +59,17 @@ class EditResourceForm(ResourceForm):
     remove_file = BooleanField(_l("Retirer le fichier joint"))
 
 
+COMMENT_REFUSED = _l("Le commentaire est vide ou trop long (5 000 caractères au plus).")
+
+
 class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Votre commentaire"),
         description=_l("Markdown accepté."),
-        validators=[DataRequired(), Length(max=5000)],
+        validators=[
+            DataRequired(message=COMMENT_REFUSED),
+            Length(max=5000, message=COMMENT_REFUSED),
+        ],
     )
 
 

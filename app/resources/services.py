@@ -68,7 +68,9 @@ def share_resource(
     """Share a resource: an address, an uploaded file, or both."""
     clean = clean_fields(fields, complete=True)
     if not clean.get("url") and upload is None:
-        raise Invalid("Donnez l'adresse de la ressource ou joignez un fichier.")
+        raise Invalid(
+            "Donnez l'adresse de la ressource ou joignez un fichier.", field="url"
+        )
     resource = Resource(author=author, tags=[])
     _apply(resource, clean)
     stored = uploads.save(upload) if upload is not None else None  # checks first
@@ -95,7 +97,7 @@ def update_resource(
     url = clean.get("url", resource.url)
     keeps_file = upload is not None or (resource.file_key and not remove_file)
     if not url and not keeps_file:
-        raise Invalid("Une ressource a une adresse ou un fichier.")
+        raise Invalid("Une ressource a une adresse ou un fichier.", field="url")
     _apply(resource, clean)
     old_key = resource.file_key if (upload is not None or remove_file) else None
     stored = uploads.save(upload) if upload is not None else None
@@ -165,10 +167,11 @@ def add_comment(author: Member, resource: Resource, body: object) -> ResourceCom
     if resource.hidden:
         raise NotAllowed("Cette ressource est masquée : on ne peut plus la commenter.")
     if not isinstance(body, str) or not body.strip():
-        raise Invalid("Le commentaire est vide.")
+        raise Invalid("Le commentaire est vide.", field="body")
     if len(body) > MAX_COMMENT:
         raise Invalid(
-            f"Le commentaire est trop long ({MAX_COMMENT} caractères au plus)."
+            f"Le commentaire est trop long ({MAX_COMMENT} caractères au plus).",
+            field="body",
         )
     body = body.strip()
     comment = ResourceComment(

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from app.errors import Invalid
+from app.errors import Invalid, about_field
 from app.resources.filetypes import detect
 
 log = logging.getLogger(__name__)
@@ -113,13 +113,17 @@ def _copy(stream: BinaryIO, target: Path, limit: int) -> int:
 
 
 def save(upload: Upload) -> StoredFile:
-    """Check and store an upload; Invalid, and nothing left on disk, if refused."""
-    name = clean_filename(upload.filename)
+    """Check and store an upload; Invalid, and nothing left on disk, if refused.
+
+    The refusal names the form's `file` field: a form shows it under that field.
+    """
     key = secrets.token_urlsafe(24)
     partial = folder() / f"{key}.part"
     try:
-        size = _copy(upload.stream, partial, max_bytes())
-        kind = detect(partial)
+        with about_field("file"):
+            name = clean_filename(upload.filename)
+            size = _copy(upload.stream, partial, max_bytes())
+            kind = detect(partial)
         os.link(partial, path_of(key))  # unlike a rename, never overwrites a file
     finally:
         partial.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from flask_login import current_user
 from app.auth.forms import EmptyForm
 from app.defis import services as defis
 from app.errors import Invalid, NotAllowed, NotFound
+from app.form_errors import refuse
 from app.listing import page_number
 from app.resources import bp, queries, services, uploads
 from app.resources.forms import (
@@ -73,7 +74,7 @@ def _form_page(form: ResourceForm, resource, save, done: str):
         try:
             resource = save()
         except Invalid as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             flash(done, "success")
             return redirect(url_for("resources.detail", resource_id=resource.id))
@@ -100,14 +101,19 @@ def create():
 @bp.get("/<int:resource_id>")
 def detail(resource_id: int):
     resource = queries.get_resource(current_user, resource_id)
+    return _detail_page(resource, CommentForm())
+
+
+def _detail_page(resource, comment_form: CommentForm, status: int = 200):
+    """A resource's page; a refused comment shows its form with the errors."""
     return render_template(
         "resources/detail.html",
         resource=resource,
         can_edit=services.can_edit_resource(current_user, resource),
         bookmarked=bool(queries.bookmarked_ids(current_user, [resource])),
-        comment_form=CommentForm(),
+        comment_form=comment_form,
         **_labels(),
-    )
+    ), status
 
 
 def _editable(resource_id: int):
@@ -179,22 +185,17 @@ def bookmark(resource_id: int):
 def comment(resource_id: int):
     resource = queries.get_resource(current_user, resource_id)
     form = CommentForm()
-    if not form.validate_on_submit():
-        flash(
-            _("Le commentaire est vide ou trop long (5 000 caractères au plus)."),
-            "error",
-        )
-    else:
+    if form.validate_on_submit():
         try:
             posted = services.add_comment(current_user, resource, form.body.data)
         except Invalid as error:
-            flash(error.message, "error")
+            refuse(form, error)
         else:
             return redirect(
                 url_for("resources.detail", resource_id=resource_id)
                 + f"#comment-{posted.id}"
             )
-    return redirect(url_for("resources.detail", resource_id=resource_id))
+    return _detail_page(resource, form, 400)
 
 
 @bp.post("/<int:resource_id>/comments/<int:comment_id>/delete")

@@ -148,9 +148,17 @@ def test_creating_a_private_channel(as_alice, bob):
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 81])
 def test_creating_with_an_empty_or_long_name_shows_an_error(as_alice, name):
-    response = as_alice.post("/channels/", data={"name": name}, follow_redirects=True)
-    assert response.status_code == 200
-    assert "Donnez un nom au canal (80 caractères au plus)." in text(response)
+    response = as_alice.post("/channels/", data={"name": name})
+    assert response.status_code == 400
+    page = text(response)
+    # Under the name field, and linked from the summary at the top of the page.
+    assert re.search(
+        r'id="name-messages"[^>]*>\s*<p class="fr-message fr-message--error">'
+        r"Donnez un nom au canal \(80 caractères au plus\).</p>",
+        page,
+    )
+    assert '<a href="#name">Nom du canal' in page
+    assert "<title>Erreur\u00a0: Canaux de discussion" in page
     assert db.session.query(Channel).count() == 0
 
 
@@ -357,12 +365,14 @@ def test_direct_conversation_is_private_to_its_members(as_alice, alice, bob, log
 def test_direct_conversation_with_an_unknown_member_shows_an_error(
     as_alice, username, error
 ):
-    response = as_alice.post(
-        "/channels/direct",
-        data={"direct-username": username},
-        follow_redirects=True,
+    response = as_alice.post("/channels/direct", data={"direct-username": username})
+    assert response.status_code == 400  # the list again, the reason under the field
+    assert re.search(
+        r'id="direct-username-messages"[^>]*>\s*'
+        r'<p class="fr-message fr-message--error">' + re.escape(error),
+        text(response),
     )
-    assert error in text(response)
+    assert '<a href="#direct-username">' in text(response)
     assert db.session.query(Channel).count() == 0
 
 

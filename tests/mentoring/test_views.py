@@ -1,5 +1,7 @@
 """The mentoring pages, with CSRF on: asking, answering, offering, figures."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -79,9 +81,26 @@ def test_asking_oneself_or_a_full_mentor_says_why(browser_factory, mentor, eig):
     first = services.ask_for_mentoring(make_member(role="eig"), mentor, topic="X y")
     services.answer_request(mentor, first.id, accept=True)
     response = client.submit("/mentoring/requests", {"mentor": "dana", "topic": "RGPD"})
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "autant de personnes" in page
+    assert response.status_code == 400  # the mentor's form again, the reason on top
+    page = response.get_data(as_text=True)
+    assert "autant de personnes" in page and 'id="error-summary"' in page
+    assert 'id="ask-mentor-form"' in page and 'value="RGPD"' in page
     assert requests_stored() == 1
+
+
+def test_a_too_short_topic_is_said_under_the_topic_field(browser_factory, mentor, eig):
+    client = logged_in(browser_factory, eig)
+    response = client.submit(
+        "/mentoring/requests",
+        {"mentor": "dana", "topic": "x", "message": "Bonjour"},
+        "/mentoring/ask?mentor=dana",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert '<a href="#topic">' in page  # the summary links to the field
+    assert re.search(r'id="topic-messages"[^>]*>\s*<p class="fr-message', page)
+    assert re.search(r">\s*Bonjour</textarea>", page)  # what was typed stays
+    assert requests_stored() == 0
 
 
 def test_an_unknown_mentor_is_a_clear_error(browser_factory, eig):
@@ -103,6 +122,20 @@ def test_the_mentor_accepts_with_a_message(browser_factory, mentor, eig):
     stored = fresh(MentoringRequest, id=request.id)
     assert (stored.status, stored.answer) == ("accepted", "Avec plaisir")
     assert "Avec plaisir" in client.get(page).get_data(as_text=True)
+
+
+def test_a_too_long_answer_is_said_under_the_message_field(
+    browser_factory, mentor, eig
+):
+    request = services.ask_for_mentoring(eig, mentor, topic="Pseudonymisation")
+    page = f"/mentoring/requests/{request.id}"
+    client = logged_in(browser_factory, mentor)
+    response = client.submit(f"{page}/accept", {"message": "x" * 1001}, page)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert '<a href="#message">' in html
+    assert re.search(r'id="message-messages"[^>]*>\s*<p class="fr-message', html)
+    assert fresh(MentoringRequest, id=request.id).status == "pending"
 
 
 def test_the_mentor_declines(browser_factory, mentor, eig):
@@ -160,7 +193,11 @@ def test_an_out_of_range_capacity_is_shown_not_saved(browser_factory):
         {"topics": "Python", "capacity": "99"},
         "/mentoring/profile",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'class="fr-input-group fr-input-group--error"' in page
+    assert 'aria-invalid="true"' in page and 'id="capacity"' in page
+    assert '<a href="#capacity">' in page  # the summary links to the field
     assert fresh(MentorProfile, member_id=member.id) is None
 
 

@@ -175,8 +175,14 @@ def test_member_bookmarks_and_comments(reader):
 def test_empty_comment_is_refused_with_a_message(reader):
     resource = make_resource()
     page = f"/resources/{resource.id}"
-    reader.submit(f"{page}/comments", {"body": "  "}, form_page=page)
-    assert "Le commentaire est vide" in text(reader.get(page))
+    response = reader.submit(f"{page}/comments", {"body": "  "}, form_page=page)
+    assert response.status_code == 400  # the page again, the reason under the field
+    assert re.search(
+        r'id="body-messages"[^>]*>\s*<p class="fr-message fr-message--error">'
+        r"Le commentaire est vide",
+        text(response),
+    )
+    assert '<a href="#body">' in text(response)
     assert ResourceComment.query.count() == 0
 
 
