@@ -82,10 +82,10 @@ def seed_demo(count: int, seed: int) -> None:
     if shared := seed_demo_resources(seed):
         click.echo(f"Ressources de démonstration : {shared} partagées.")
     _ensure_defi_channels()
+    if asked := seed_demo_mentoring(seed):  # first: conversations mention askers
+        click.echo(f"Mentorat de démonstration : {asked} demandes.")
     if written := seed_demo_conversations(seed):
         click.echo(f"Conversations de démonstration : {written} messages.")
-    if asked := seed_demo_mentoring(seed):
-        click.echo(f"Mentorat de démonstration : {asked} demandes.")
 
 
 def _read_password() -> str:

@@ -22,6 +22,7 @@ from app.defis.models import Defi, Promotion
 from app.extensions import db
 from app.members.demo import DEMO_DOMAIN, demo_members
 from app.members.models import Member
+from app.mentoring.models import MentoringRequest
 from app.notifications.models import Notification
 from app.notifications.texts import excerpt, render_in
 from app.timeutil import utcnow
@@ -90,6 +91,7 @@ ADMIN_LINES = (
     "nouvelle recrue ?",
     "@{admin} la salle du séminaire est-elle confirmée ?",
 )
+BUSY_LINE = "@{name} tu aurais un moment pour relire ma note de cadrage ?"
 ADMIN_DIRECT = (
     "Bonjour, une question sur le calendrier de fin de défi : la démo finale "
     "est-elle bien le 30 ?",
@@ -151,9 +153,11 @@ def seed_demo_conversations(seed: int = 2017) -> int:
         _talk_directly(writer, pair)
     for admin in admins:
         _reach_admin(writer, admin)
+    busy = _busy_members()
+    _ask_busy(writer, busy)
     messages = _write(writer)
     _react(rng, messages)
-    _mark_read(rng, admins)
+    _mark_read(rng, admins + busy)
     _notify(writer, admins)
     db.session.commit()
     return len(messages)
@@ -289,6 +293,33 @@ def _reach_admin(writer: Writer, admin: Member) -> None:
         writer.drafts.append(Draft(channel, asker, line, at))
 
 
+def _busy_members() -> list[Member]:
+    """EIGs with a mentoring request under way (the mentoring seed runs first):
+    the demo members whose home page has something in every part."""
+    askers = select(MentoringRequest.asker_id).where(
+        MentoringRequest.status.in_(("pending", "accepted"))
+    )
+    return list(
+        db.session.scalars(
+            select(Member).where(Member.id.in_(askers)).order_by(Member.id).limit(5)
+        )
+    )
+
+
+def _ask_busy(writer: Writer, busy: list[Member]) -> None:
+    """A recent question to each busy member in "entraide", which they follow."""
+    channel = db.session.scalar(select(Channel).where(Channel.slug == "entraide"))
+    if channel is None:
+        return
+    recent = utcnow() - timedelta(hours=6)
+    for minutes, member in enumerate(busy):
+        _topic(channel.slug, channel.name, channel.description, [member])
+        author = writer.rng.choice([m for m in writer.members if m is not member])
+        body = BUSY_LINE.format(name=member.username)
+        at = recent + timedelta(minutes=minutes * 7)
+        writer.drafts.append(Draft(channel, author, body, at, mentions=[member]))
+
+
 def _write(writer: Writer) -> list[Message]:
     """Store the drafts oldest first: ids grow with time, as live ones do."""
     messages = []
@@ -324,9 +355,9 @@ def _react(rng: random.Random, messages: list[Message]) -> None:
             )
 
 
-def _mark_read(rng: random.Random, admins: list[Member]) -> None:
-    """Demo members have read most of their channels; the admins have the
-    last few messages of each of theirs unread."""
+def _mark_read(rng: random.Random, behind: list[Member]) -> None:
+    """Demo members have read most of their channels; the admins and the busy
+    members have the last few messages of each of theirs unread."""
     for channel in db.session.scalars(select(Channel)):
         ids = list(
             db.session.scalars(
@@ -338,7 +369,7 @@ def _mark_read(rng: random.Random, admins: list[Member]) -> None:
         if not ids:
             continue
         for seat in channel.memberships:
-            if seat.member in admins:  # the last few left unread
+            if seat.member in behind:  # the last few left unread
                 seat.last_read_id = ids[-ADMIN_UNREAD - 1] if len(ids) > 4 else 0
             elif rng.random() < 0.8:
                 seat.last_read_id = ids[-1]
