@@ -116,23 +116,40 @@ def create_admin(username: str, email: str) -> None:
     "--role", required=True, type=click.Choice(["eig", "alumni", "mentor", "staff"])
 )
 @click.option(
-    "--by", "inviter", default=None, help="Username of the inviting staff member."
+    "--by",
+    "inviter",
+    default=None,
+    help="Username of the inviting staff member (default: the system).",
 )
-def invite(email: str, role: str, inviter: str | None) -> None:
-    """Invite EMAIL with ROLE and print the registration link."""
+@click.option(
+    "--resend", is_flag=True, help="Send a waiting invitation again, with a new link."
+)
+def invite(email: str, role: str, inviter: str | None, resend: bool) -> None:
+    """Invite EMAIL with ROLE and print the registration link.
+
+    Without --by, the audit log and the e-mail credit the system, not a member."""
     from app.auth import services as auth
     from app.members.models import Member
 
-    stmt = select(Member).where(Member.role == "staff", Member.active.is_(True))
+    staff = None
     if inviter:
-        stmt = stmt.where(Member.username == inviter)
-    staff = db.session.scalars(stmt.order_by(Member.id)).first()
-    if staff is None:
-        raise click.ClickException(
-            "Aucun compte d'équipe : lancez d'abord create-admin."
+        staff = db.session.scalar(
+            select(Member).where(
+                Member.role == "staff",
+                Member.active.is_(True),
+                Member.username == inviter,
+            )
         )
+        if staff is None:
+            raise click.ClickException(f"Aucun compte d'équipe actif « {inviter} ».")
     try:
-        _invitation, link = auth.invite(staff, email, role)
+        waiting = auth.pending_invitation(email) if resend else None
+        if waiting is not None:
+            _invitation, link = auth.resend_invitation(staff, waiting)
+        else:
+            _invitation, link = auth.invite(staff, email, role)
+    except auth.AlreadyInvited as error:
+        raise click.ClickException(f"{error.message} (--resend)") from None
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(link)

@@ -1,5 +1,7 @@
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.admin.models import AuditEntry
+from app.auth.models import Invitation
 from app.extensions import db
 from app.members.models import Member
 from app.resources.models import Resource
@@ -37,12 +39,49 @@ def test_invite_prints_a_registration_link(app, client):
     assert client.get(link.removeprefix("http://localhost")).status_code == 200
 
 
-def test_invite_without_staff_explains_what_to_do(app):
+def test_an_invitation_from_the_command_line_is_credited_to_the_system(
+    app, client, auth
+):
+    make_member(role="staff", username="premiere")  # not the one who invited
     result = app.test_cli_runner().invoke(
         args=["invite", "new@example.org", "--role", "eig"]
     )
-    assert result.exit_code != 0
-    assert "create-admin" in result.output
+    assert result.exit_code == 0, result.output
+    entry = db.session.scalar(select(AuditEntry))
+    assert entry.actor is None and entry.details == {"role": "eig", "system": True}
+    invitation = db.session.scalar(select(Invitation))
+    assert invitation.invited_by is None  # the e-mail: "L'équipe du programme"
+    staff = make_member(role="staff", username="lectrice")
+    auth.login(staff)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Système" in page and "premiere" not in page
+
+
+def test_invite_by_names_the_staff_member_or_refuses(app):
+    make_member(role="staff", username="camille")
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(
+        args=["invite", "a@example.org", "--role", "eig", "--by", "x"]
+    )
+    assert unknown.exit_code != 0 and "« x »" in unknown.output
+    named = runner.invoke(
+        args=["invite", "a@example.org", "--role", "eig", "--by", "camille"]
+    )
+    assert named.exit_code == 0, named.output
+    assert db.session.scalar(select(AuditEntry)).actor.username == "camille"
+
+
+def test_inviting_a_waiting_address_again_asks_for_resend(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["invite", "a@example.org", "--role", "eig"])
+    again = runner.invoke(args=["invite", "a@example.org", "--role", "eig"])
+    assert again.exit_code != 0 and "--resend" in again.output
+    resent = runner.invoke(
+        args=["invite", "a@example.org", "--role", "eig", "--resend"]
+    )
+    assert resent.exit_code == 0, resent.output
+    assert resent.output.strip() != first.output.strip()  # a new link
+    assert db.session.scalar(select(func.count(Invitation.id))) == 1
 
 
 def test_promote_alumni_turns_a_promotions_eigs_into_alumni(app):

@@ -3,26 +3,13 @@
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.admin.journal import action_label
 from app.extensions import db
 from app.members.models import Member
 from app.timeutil import utcnow
-
-# What each action code means, for the log page; unknown codes show as they are.
-ACTION_LABELS = {
-    "member.activate": _l("Compte réactivé"),
-    "member.deactivate": _l("Compte désactivé"),
-    "member.role": _l("Rôle changé"),
-    "member.export": _l("Données exportées (RGPD)"),
-    "member.delete": _l("Compte supprimé (RGPD)"),
-    "invitation.create": _l("Invitation envoyée"),
-    "message.hide": _l("Message masqué (modération)"),
-    "defi.create": _l("Défi créé"),
-    "defi.update": _l("Défi modifié"),
-}
 
 
 class AuditEntry(db.Model):
@@ -43,4 +30,4 @@ class AuditEntry(db.Model):
 
     @property
     def label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return action_label(self.action)

@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.admin.models import AuditEntry
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.members.models import ROLES, Member, new_session_token
+from app.text import fold
 from app.timeutil import utcnow
 
 
@@ -51,6 +52,28 @@ def set_role(actor: Member, member: Member, role: str) -> None:
     audit(actor, "member.role", member.username, {"from": member.role, "to": role})
     member.role = role
     db.session.commit()
+
+
+STATES = ("active", "inactive")
+
+
+def member_query(actor: Member, q: str = "", role: str = "", state: str = ""):
+    """The accounts staff look for: words of the name, username or e-mail
+    (accents and case ignored), a role, active or deactivated."""
+    require_staff(actor)
+    stmt = select(Member)
+    for word in fold(q).split()[:8]:
+        stmt = stmt.where(
+            or_(
+                Member.search_text.contains(word, autoescape=True),
+                func.lower(Member.email).contains(word, autoescape=True),
+            )
+        )
+    if role in ROLES:
+        stmt = stmt.where(Member.role == role)
+    if state in STATES:
+        stmt = stmt.where(Member.active.is_(state == "active"))
+    return stmt.order_by(Member.display_name, Member.id)
 
 
 def get_member_by_username(username: str) -> Member:

@@ -3,12 +3,20 @@
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.members.models import Member
 from app.timeutil import as_utc, utcnow
+
+STATUS_LABELS = {
+    "accepted": _l("acceptée"),
+    "revoked": _l("remplacée"),
+    "expired": _l("expirée"),
+    "pending": _l("en attente"),
+}
 
 
 class Invitation(db.Model):
@@ -43,12 +51,20 @@ class Invitation(db.Model):
     @property
     def status(self) -> str:
         if self.accepted_at:
-            return "acceptée"
+            return "accepted"
         if self.revoked_at:
-            return "révoquée"
+            return "revoked"
         if as_utc(self.expires_at) < utcnow():
-            return "expirée"
-        return "en attente"
+            return "expired"
+        return "pending"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def can_resend(self) -> bool:
+        return self.status in ("pending", "expired")
 
 
 class ApiToken(db.Model):

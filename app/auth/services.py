@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.admin.journal import system_details
 from app.admin.services import audit
 from app.auth.models import ApiToken, Invitation
 from app.errors import Invalid, NotAllowed, NotFound, about_field
@@ -21,7 +22,7 @@ from app.members.models import ROLES, Member, new_session_token
 from app.notifications import delivery
 from app.notifications.links import opted_out, unsubscribe_url
 from app.text import clean_spaces
-from app.timeutil import as_utc, utcnow
+from app.timeutil import as_utc, local_date, utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{1,38})[a-z0-9]$")
 MIN_PASSWORD_LENGTH = 12
@@ -120,23 +121,59 @@ def change_password(member: Member, current: str, new: str) -> None:
 # Invitations ---------------------------------------------------------------
 
 
-def invite(inviter: Member, email: str, role: str, promotion_id: int | None = None):
-    """Invite an e-mail address with a role; returns the invitation and its link."""
-    if not inviter.is_staff:
+class AlreadyInvited(Invalid):
+    """The address has an invitation still waiting for an answer."""
+
+    def __init__(self, invitation: Invitation) -> None:
+        sent = local_date(invitation.created_at)
+        super().__init__(
+            f"Une invitation envoyée le {sent} attend déjà la réponse de cette "
+            "adresse : renvoyez-la plutôt que d’en créer une autre.",
+            field="email",
+        )
+        self.invitation = invitation
+
+
+def _check_inviter(inviter: Member | None) -> None:
+    """Staff invite; None is the command line, credited to the system."""
+    if inviter is not None and not inviter.is_staff:
         raise NotAllowed("Seule l'équipe du programme peut inviter.")
+
+
+def pending_invitation(email: str) -> Invitation | None:
+    """The newest invitation of an address still waiting, if it has not expired."""
+    invitation = db.session.scalars(
+        select(Invitation)
+        .where(
+            Invitation.email == email.strip().lower(),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    ).first()
+    if invitation is None or as_utc(invitation.expires_at) < utcnow():
+        return None
+    return invitation
+
+
+def invite(
+    inviter: Member | None, email: str, role: str, promotion_id: int | None = None
+):
+    """Invite an e-mail address with a role; returns the invitation and its link.
+
+    An address whose invitation still waits is refused with AlreadyInvited:
+    the staff member resends it (resend_invitation) rather than create a second.
+    `inviter` None is the command line: the log and the e-mail name no member.
+    """
+    _check_inviter(inviter)
     email = (email or "").strip().lower()
     if role not in ROLES:
         raise Invalid(f"Rôle inconnu : {role}.", field="role")
     with about_field("email"):
         members.check_email(email)
-    for pending in db.session.scalars(
-        select(Invitation).where(
-            Invitation.email == email,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-        )
-    ):
-        pending.revoked_at = utcnow()  # only the newest link works
+    if (waiting := pending_invitation(email)) is not None:
+        raise AlreadyInvited(waiting)
+    _revoke_pending(email)  # expired ones: only the newest link works
     invitation = Invitation(
         email=email,
         role=role,
@@ -146,11 +183,52 @@ def invite(inviter: Member, email: str, role: str, promotion_id: int | None = No
     )
     db.session.add(invitation)
     db.session.flush()
-    audit(inviter, "invitation.create", email, {"role": role})
+    details = {"role": role}
+    audit(inviter, "invitation.create", email, _credited(inviter, details))
     db.session.commit()
     link = invitation_link(invitation)
     _send_invitation(invitation, link)
     return invitation, link
+
+
+def resend_invitation(inviter: Member | None, invitation: Invitation):
+    """Send a waiting (or expired) invitation again with a new link and a new
+    expiry; the old link stops working. Returns the invitation and its link."""
+    _check_inviter(inviter)
+    if invitation.accepted_at is not None:
+        raise Invalid("Cette invitation a déjà été acceptée.")
+    if invitation.revoked_at is not None:
+        raise Invalid("Cette invitation a été remplacée par une plus récente.")
+    invitation.nonce = secrets.token_hex(16)
+    invitation.expires_at = utcnow() + current_app.config["INVITATION_MAX_AGE"]
+    details = {"role": invitation.role}
+    audit(inviter, "invitation.resend", invitation.email, _credited(inviter, details))
+    db.session.commit()
+    link = invitation_link(invitation)
+    _send_invitation(invitation, link)
+    return invitation, link
+
+
+def get_invitation(invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound("Invitation introuvable.")
+    return invitation
+
+
+def _revoke_pending(email: str) -> None:
+    for pending in db.session.scalars(
+        select(Invitation).where(
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    ):
+        pending.revoked_at = utcnow()
+
+
+def _credited(inviter: Member | None, details: dict) -> dict:
+    return details if inviter is not None else system_details(details)
 
 
 def invitation_link(invitation: Invitation) -> str:
@@ -191,8 +269,13 @@ def load_invitation(token: str) -> Invitation:
     invitation = (
         db.session.get(Invitation, data.get("id")) if isinstance(data, dict) else None
     )
-    if invitation is None or invitation.nonce != data.get("n"):
+    if invitation is None:
         raise Invalid("Ce lien d'invitation n'est pas valide.")
+    if invitation.nonce != data.get("n"):  # resent since: a newer link exists
+        raise Invalid(
+            "Cette invitation a été renvoyée depuis : "
+            "suivez le lien du dernier e-mail reçu."
+        )
     if invitation.accepted_at is not None:
         raise Invalid(USED_INVITATION)
     if invitation.revoked_at is not None:

@@ -54,7 +54,7 @@ def staff(app):
 def test_invitation_email_links_to_registration_and_unsubscribes(
     app, client, smtp_server, staff
 ):
-    auth.invite(staff, "nouvelle@example.org", "eig")
+    invitation, _link = auth.invite(staff, "nouvelle@example.org", "eig")
     [message] = smtp_server.messages
     assert message["Subject"] == "Votre invitation à rejoindre EIG Link"
     register = links_in(message)[0]
@@ -62,8 +62,18 @@ def test_invitation_email_links_to_registration_and_unsubscribes(
     assert register in html_body(message)
     assert client.get(register).status_code == 200
     unsubscribe(client, unsubscribe_path(message))
-    auth.invite(staff, "nouvelle@example.org", "eig")
+    auth.resend_invitation(staff, invitation)
     assert len(smtp_server.messages) == 1  # no more invitations to that address
+
+
+def test_a_resent_invitation_mails_a_new_link(app, client, smtp_server, staff):
+    invitation, _link = auth.invite(staff, "nouvelle@example.org", "eig")
+    auth.resend_invitation(staff, invitation)
+    first, second = smtp_server.messages
+    old, new = links_in(first)[0], links_in(second)[0]
+    assert old != new and "Équipe Eig vous invite" in html_body(second)
+    assert client.get(new).status_code == 200
+    assert "dernier e-mail" in client.get(old).get_data(as_text=True)
 
 
 def test_password_reset_email_links_to_the_form_and_unsubscribes(

@@ -17,13 +17,15 @@ def test_staff_see_who_did_what_and_when(browser_factory):
     admin.set_role(staff, target, "alumni")
     privacy.export_data(staff, target)
     page = logged_in(browser_factory, staff).get("/admin/audit").get_data(True)
-    for label, code in [
-        ("Compte désactivé", "member.deactivate"),
-        ("Rôle changé", "member.role"),
-        ("Message masqué (modération)", "message.hide"),
-        ("Données exportées (RGPD)", "member.export"),
+    for label in [
+        "Compte désactivé",
+        "Rôle changé",
+        "Message masqué (modération)",
+        "Données exportées (RGPD)",
     ]:
-        assert label in page and code in page
+        assert label in page
+    assert "member.deactivate" not in page  # labels, not codes
+    assert "EIG → Alumni" in page and "{" not in page.split("<tbody>")[1]
     assert page.count("Léa Équipe") >= 4
     assert "cible" in page and "debats#" in page
     assert "/20" in page  # the date of each action, dd/mm/yyyy

@@ -154,7 +154,7 @@ def test_staff_export_and_delete_on_request(browser_factory, camille, staff):
     assert response.status_code == 302
     assert fresh(Member, username="camille") is None
     audit = browser.get("/admin/audit").get_data(as_text=True)
-    assert "member.export" in audit and "member.delete" in audit
+    assert "Données exportées (RGPD)" in audit and "Compte supprimé (RGPD)" in audit
 
 
 def test_staff_deletion_needs_the_confirmation(browser_factory, camille, staff):

@@ -149,14 +149,26 @@ def test_signature_older_than_max_age_is_refused(app, browser_factory, staff):
     assert accounts_for("nouvelle@example.org") == 0
 
 
-def test_reinviting_revokes_the_older_link(browser_factory, staff):
-    _first, old_link = services.invite(staff, "nouvelle@example.org", "eig")
-    _second, new_link = services.invite(staff, "nouvelle@example.org", "alumni")
+def test_resending_an_invitation_voids_the_older_link(browser_factory, staff):
+    invitation, old_link = services.invite(staff, "nouvelle@example.org", "eig")
+    with pytest.raises(services.AlreadyInvited):
+        services.invite(staff, "nouvelle@example.org", "alumni")
+    _same, new_link = services.resend_invitation(staff, invitation)
+    assert new_link != old_link
     response = register(browser_factory(), old_link)
     assert response.status_code == 400
-    assert "annulée" in response.get_data(as_text=True)
+    assert "dernier e-mail reçu" in response.get_data(as_text=True)
     assert register(browser_factory(), new_link).status_code == 302
-    assert fresh(Member, email="nouvelle@example.org").role == "alumni"
+    assert fresh(Member, email="nouvelle@example.org").role == "eig"
+
+
+def test_an_expired_invitation_may_be_replaced(app, staff):
+    invitation, _link = services.invite(staff, "tard@example.org", "eig")
+    invitation.expires_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    second, _link = services.invite(staff, "tard@example.org", "mentor")
+    assert second.id != invitation.id
+    assert fresh(Invitation, id=invitation.id).revoked_at is not None
 
 
 @pytest.mark.parametrize("role", ["eig", "alumni", "mentor"])
