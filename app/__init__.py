@@ -222,6 +222,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.channels import bp as channels_bp
     from app.channels import views as _channels_views  # noqa: F401
     from app.defis import bp as defis_bp
+    from app.defis import team_views as _team_views  # noqa: F401
     from app.defis import views as _defis_views  # noqa: F401
     from app.home import bp as home_bp
     from app.home import views as _home_views  # noqa: F401

@@ -64,3 +64,15 @@ class TeamForm(FlaskForm):
     role = SelectField(
         _l("Rôle dans l'équipe"), choices=[("eig", "EIG"), ("mentor", "Mentor")]
     )
+
+
+class JoinTeamForm(FlaskForm):
+    role = SelectField(
+        _l("Vous rejoignez l’équipe comme"),
+        choices=[("eig", "EIG"), ("mentor", "Mentor")],
+    )
+    message = TextAreaField(
+        _l("Un mot pour l’équipe (facultatif)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Par exemple\u00a0: votre promotion, votre rôle dans le défi."),
+    )

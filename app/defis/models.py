@@ -143,3 +143,36 @@ class DefiMembership(db.Model):
     @property
     def role_label(self) -> str:
         return TEAM_ROLE_LABELS.get(self.role, self.role)
+
+
+class TeamRequest(db.Model):
+    """A member asking to join a défi's team; its team or the staff answer."""
+
+    __tablename__ = "team_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    defi_id: Mapped[int] = mapped_column(
+        ForeignKey("defis.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default="eig")
+    message: Mapped[str] = mapped_column(Text, default="")
+    # pending, then accepted, declined or withdrawn
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+
+    defi: Mapped[Defi] = relationship()
+    member: Mapped[Member] = relationship(foreign_keys=[member_id])
+    decided_by: Mapped[Member | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def role_label(self) -> str:
+        return TEAM_ROLE_LABELS.get(self.role, self.role)

@@ -8,8 +8,8 @@ from markupsafe import Markup
 from app import fragments
 from app.auth.forms import EmptyForm
 from app.channels.services import defi_channel
-from app.defis import bp, services
-from app.defis.forms import DefiForm, NewDefiForm, TeamForm
+from app.defis import bp, services, team_requests
+from app.defis.forms import DefiForm, JoinTeamForm, NewDefiForm, TeamForm
 from app.errors import Invalid, NotAllowed
 from app.form_errors import refuse
 from app.listing import page_number
@@ -84,7 +84,21 @@ def detail(slug: str):
         resources=defi_resources(current_user, defi),
         kind_labels=KIND_LABELS,
         licence_label=licence_label,
+        **_team_requests(defi),
     )
+
+
+def _team_requests(defi) -> dict:
+    """What the défi page shows about joining its team, for this member."""
+    can_ask = team_requests.can_ask(current_user, defi)
+    return {
+        "join_form": JoinTeamForm(prefix="join") if can_ask else None,
+        "my_request": team_requests.pending_request(current_user, defi)
+        if can_ask
+        else None,
+        "team_requests": team_requests.pending_requests(current_user, defi),
+        "answer_form": EmptyForm(),
+    }
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

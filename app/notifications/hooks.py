@@ -143,6 +143,28 @@ def notify_defi_team(actor: Member, defi, member: Member) -> None:
     )
 
 
+def notify_team_request(member: Member, defi, role: str, deciders) -> None:
+    """A member asks to join a défi's team: its team and the staff are told."""
+    notify_many(
+        "team_request",
+        deciders,
+        actor=member,
+        url=f"/defis/{defi.slug}#team-requests",
+        params={"actor": member.display_name, "defi": defi.title, "role": role},
+    )
+
+
+def notify_team_declined(actor: Member, defi, member: Member) -> None:
+    """The team or the staff declined a member's request to join."""
+    notify(
+        "defi_team",
+        member,
+        actor=actor,
+        url=f"/defis/{defi.slug}",
+        params={"actor": actor.display_name, "defi": defi.title, "event": "declined"},
+    )
+
+
 def notify_resource_comment(author: Member, resource, owner: Member) -> None:
     """Someone commented on a member's resource (called by the resources domain)."""
     notify(

@@ -30,6 +30,7 @@ KINDS = (
     "direct_message",
     "reply",
     "defi_team",
+    "team_request",
     "reaction",
 )
 # E-mail for a kind the member has not chosen for; reactions are never e-mailed.

@@ -36,7 +36,8 @@ KIND_LABELS = {
     "channel_invitation": _l("Invitations dans un canal"),
     "direct_message": _l("Messages directs"),
     "reply": _l("Réponses à vos messages et dans vos fils"),
-    "defi_team": _l("Ajouts à l'équipe d'un défi"),
+    "defi_team": _l("Ajouts à l'équipe d'un défi, réponses à vos demandes"),
+    "team_request": _l("Demandes à rejoindre l'équipe de vos défis"),
     "reaction": _l("Réactions à vos messages"),
 }
 ACCOUNT_KIND_LABELS = {

@@ -24,6 +24,21 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
+def _defi_team(p: dict) -> str:
+    if p.get("event") == "declined":
+        return gettext(
+            "%(actor)s a décliné votre demande à rejoindre l’équipe du défi "
+            "«\u202f%(defi)s\u202f».",
+            actor=p["actor"],
+            defi=p["defi"],
+        )
+    return gettext(
+        "%(actor)s vous a ajouté à l'équipe du défi « %(defi)s ».",
+        actor=p["actor"],
+        defi=p["defi"],
+    )
+
+
 def _direct_message(p: dict, count: int) -> str:
     if count > 1:
         return ngettext(
@@ -86,8 +101,11 @@ RENDERERS: dict[str, Callable[[dict, int], str]] = {
     "resource_comment": lambda p, _n: gettext(
         "%(actor)s a commenté votre ressource « %(title)s ».", **p
     ),
-    "defi_team": lambda p, _n: gettext(
-        "%(actor)s vous a ajouté à l'équipe du défi « %(defi)s ».", **p
+    "defi_team": lambda p, _n: _defi_team(p),
+    "team_request": lambda p, _n: gettext(
+        "%(actor)s demande à rejoindre l’équipe du défi «\u202f%(defi)s\u202f» "
+        "comme %(role)s.",
+        **p,
     ),
     "mentoring_request": lambda p, _n: gettext(
         "%(actor)s vous demande du mentorat : « %(topic)s ».", **p
