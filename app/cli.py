@@ -124,7 +124,10 @@ def create_admin(username: str, email: str) -> None:
 @click.option(
     "--resend", is_flag=True, help="Send a waiting invitation again, with a new link."
 )
-def invite(email: str, role: str, inviter: str | None, resend: bool) -> None:
+@click.option("--defi", "defi_slug", default=None, help="Slug of the défi to join.")
+def invite(
+    email: str, role: str, inviter: str | None, resend: bool, defi_slug: str | None
+) -> None:
     """Invite EMAIL with ROLE and print the registration link.
 
     Without --by, the audit log and the e-mail credit the system, not a member."""
@@ -142,12 +145,19 @@ def invite(email: str, role: str, inviter: str | None, resend: bool) -> None:
         )
         if staff is None:
             raise click.ClickException(f"Aucun compte d'équipe actif « {inviter} ».")
+    defi_id = None
+    if defi_slug:
+        from app.defis.services import get_defi
+
+        if (defi := get_defi(defi_slug)) is None:
+            raise click.ClickException(f"Aucun défi « {defi_slug} ».")
+        defi_id = defi.id
     try:
         waiting = auth.pending_invitation(email) if resend else None
         if waiting is not None:
             _invitation, link = auth.resend_invitation(staff, waiting)
         else:
-            _invitation, link = auth.invite(staff, email, role)
+            _invitation, link = auth.invite(staff, email, role, defi_id=defi_id)
     except auth.AlreadyInvited as error:
         raise click.ClickException(f"{error.message} (--resend)") from None
     except DomainError as error:

@@ -9,7 +9,7 @@ from app.admin import bp, journal, services
 from app.auth import services as auth
 from app.auth.forms import EmptyForm, InvitationForm
 from app.auth.models import Invitation
-from app.defis.models import Promotion
+from app.defis.models import Defi, Promotion
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
 from app.form_errors import refuse
@@ -31,6 +31,11 @@ def _invitation_form() -> InvitationForm:
     promotions = db.session.scalars(select(Promotion).order_by(Promotion.year.desc()))
     no_promotion = (0, _("Aucune"))
     form.promotion_id.choices = [no_promotion] + [(p.id, p.label) for p in promotions]
+    defis = db.session.execute(
+        select(Defi.id, Defi.title, Defi.year).order_by(Defi.year.desc(), Defi.title)
+    )
+    no_defi = (0, _("Aucun"))
+    form.defi_id.choices = [no_defi] + [(i, f"{t} ({y})") for i, t, y in defis]
     return form
 
 
@@ -66,6 +71,7 @@ def invite():
                 form.email.data,
                 form.role.data,
                 form.promotion_id.data or None,
+                form.defi_id.data or None,
             )
         except Invalid as error:
             refuse(form, error)

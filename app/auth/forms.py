@@ -79,6 +79,13 @@ class InvitationForm(FlaskForm):
     )
     role = SelectField(_l("Rôle"), choices=list(ROLE_LABELS.items()))
     promotion_id = SelectField(_l("Promotion"), coerce=int, choices=[])
+    defi_id = SelectField(
+        _l("Défi (facultatif)"),
+        coerce=lambda value: int(value) if value not in (None, "") else 0,
+        default=0,
+        choices=[],
+        description=_l("La personne rejoindra son équipe et son canal."),
+    )
 
 
 class EmptyForm(FlaskForm):

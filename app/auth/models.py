@@ -28,6 +28,10 @@ class Invitation(db.Model):
     email: Mapped[str] = mapped_column(String(254), index=True)
     role: Mapped[str] = mapped_column(String(16))
     promotion_id: Mapped[int | None] = mapped_column(ForeignKey("promotions.id"))
+    # The défi whose team (and channel) the new member joins on registering.
+    defi_id: Mapped[int | None] = mapped_column(
+        ForeignKey("defis.id", ondelete="SET NULL")
+    )
     # Part of the signed link; a new nonce makes older links worthless.
     nonce: Mapped[str] = mapped_column(
         String(32), default=lambda: secrets.token_hex(16)
@@ -47,6 +51,7 @@ class Invitation(db.Model):
 
     invited_by: Mapped[Member | None] = relationship(foreign_keys=[invited_by_id])
     promotion = relationship("Promotion")
+    defi = relationship("Defi")
 
     @property
     def status(self) -> str:

@@ -157,13 +157,18 @@ def pending_invitation(email: str) -> Invitation | None:
 
 
 def invite(
-    inviter: Member | None, email: str, role: str, promotion_id: int | None = None
+    inviter: Member | None,
+    email: str,
+    role: str,
+    promotion_id: int | None = None,
+    defi_id: int | None = None,
 ):
     """Invite an e-mail address with a role; returns the invitation and its link.
 
     An address whose invitation still waits is refused with AlreadyInvited:
     the staff member resends it (resend_invitation) rather than create a second.
     `inviter` None is the command line: the log and the e-mail name no member.
+    With `defi_id`, the new member lands in that défi's team and channel.
     """
     _check_inviter(inviter)
     email = (email or "").strip().lower()
@@ -171,6 +176,7 @@ def invite(
         raise Invalid(f"Rôle inconnu : {role}.", field="role")
     with about_field("email"):
         members.check_email(email)
+    defi = _team_defi(defi_id, role)
     if (waiting := pending_invitation(email)) is not None:
         raise AlreadyInvited(waiting)
     _revoke_pending(email)  # expired ones: only the newest link works
@@ -178,17 +184,50 @@ def invite(
         email=email,
         role=role,
         promotion_id=promotion_id,
+        defi=defi,
         invited_by=inviter,
         expires_at=utcnow() + current_app.config["INVITATION_MAX_AGE"],
     )
     db.session.add(invitation)
     db.session.flush()
-    details = {"role": role}
+    details = {"role": role} | ({"defi": defi.slug} if defi else {})
     audit(inviter, "invitation.create", email, _credited(inviter, details))
     db.session.commit()
     link = invitation_link(invitation)
     _send_invitation(invitation, link)
     return invitation, link
+
+
+def _team_defi(defi_id: int | None, role: str):
+    """The défi an invitation names, if any; staff join no défi's team."""
+    if not defi_id:
+        return None
+    from app.defis.models import Defi
+
+    defi = db.session.get(Defi, defi_id)
+    if defi is None:
+        raise Invalid("Ce défi n'existe pas.", field="defi_id")
+    if role == "staff":
+        raise Invalid(
+            "L'équipe du programme ne rejoint pas l'équipe d'un défi.",
+            field="defi_id",
+        )
+    return defi
+
+
+def _join_invited_defi(invitation: Invitation, member: Member) -> None:
+    """Seat a new member in the team (and channel) of the défi invited to."""
+    from app.channels.services import ensure_defi_channel
+    from app.defis.models import DefiMembership
+
+    defi = invitation.defi
+    if defi is None:
+        return
+    role = "mentor" if member.role == "mentor" else "eig"
+    defi.team.append(DefiMembership(member=member, role=role))
+    if role == "eig" and defi.promotion not in member.promotions:
+        member.promotions.append(defi.promotion)
+    ensure_defi_channel(defi)
 
 
 def resend_invitation(inviter: Member | None, invitation: Invitation):
@@ -315,6 +354,7 @@ def register(token: str, *, username: str, display_name: str, password: str) -> 
     try:
         db.session.flush()
         _use_invitation(invitation, member)
+        _join_invited_defi(invitation, member)
         db.session.commit()
     except IntegrityError:  # another registration with this link won the race
         db.session.rollback()

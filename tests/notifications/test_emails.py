@@ -3,6 +3,7 @@
 Each has a link that works and an unsubscribe link that works without logging in.
 """
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -64,6 +65,15 @@ def test_invitation_email_links_to_registration_and_unsubscribes(
     unsubscribe(client, unsubscribe_path(message))
     auth.resend_invitation(staff, invitation)
     assert len(smtp_server.messages) == 1  # no more invitations to that address
+
+
+def test_an_invitation_to_a_defi_names_it(app, smtp_server, staff):
+    from tests.factories import make_defi
+
+    defi = make_defi(title="Lab Santé")
+    auth.invite(staff, "nouvelle@example.org", "eig", defi_id=defi.id)
+    [message] = smtp_server.messages
+    assert "l'équipe du défi « Lab Santé »" in html.unescape(html_body(message))
 
 
 def test_a_resent_invitation_mails_a_new_link(app, client, smtp_server, staff):

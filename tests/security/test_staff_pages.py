@@ -120,7 +120,7 @@ def test_inviting_a_waiting_address_says_so_and_offers_to_resend(browser_factory
 
 def test_an_accepted_invitation_is_not_resent(browser_factory, app):
     browser, staff = staff_browser(browser_factory)
-    invitation, _link = auth.invite(staff, "venue@example.org", "eig")
+    invitation, _link = auth.invite(staff, "arrivee@example.org", "eig")
     invitation.accepted_at = invitation.created_at
     db.session.commit()
     listing = text(browser.get("/admin/"))
@@ -143,3 +143,57 @@ def test_non_staff_cannot_resend_or_see_the_confirmation(browser_factory, app):
     response = browser.submit(f"/admin/invitations/{invitation.id}/resend")
     assert response.status_code == 403
     assert fresh(Invitation, id=invitation.id).nonce == nonce
+
+
+def test_an_invitation_naming_a_defi_seats_the_newcomer_in_its_team(
+    browser_factory, app
+):
+    from app.channels.models import ChannelMember
+    from app.channels.services import defi_channel
+    from tests.factories import make_defi
+    from tests.security.test_invitations import register
+
+    browser, _staff = staff_browser(browser_factory)
+    defi = make_defi(slug="lab-sante", title="Lab Santé")
+    form = text(browser.get("/admin/"))
+    assert "Lab Santé (" in form  # the défis are offered
+    response = browser.submit(
+        "/admin/invitations",
+        {"email": "arrivee@example.org", "role": "mentor", "promotion_id": "0",
+         "defi_id": str(defi.id)},
+        form_page="/admin/",
+    )  # fmt: skip
+    assert response.status_code == 302
+    invitation = db.session.scalar(select(Invitation))
+    assert invitation.defi.slug == "lab-sante"
+    assert "Lab Santé" in text(browser.get("/admin/"))
+    link = auth.invitation_link(invitation)
+    assert register(browser_factory(), link, username="arrivee").status_code == 302
+
+    member = fresh(Member, username="arrivee")
+    assert [(m.defi.slug, m.role) for m in member.defi_memberships] == [
+        ("lab-sante", "mentor")
+    ]
+    seat = db.session.scalar(
+        select(ChannelMember).where(
+            ChannelMember.channel_id == defi_channel(defi).id,
+            ChannelMember.member_id == member.id,
+        )
+    )
+    assert seat is not None
+
+
+def test_staff_are_not_invited_into_a_defi_team(browser_factory, app):
+    from tests.factories import make_defi
+
+    browser, _staff = staff_browser(browser_factory)
+    defi = make_defi(slug="lab-sante", title="Lab Santé")
+    response = browser.submit(
+        "/admin/invitations",
+        {"email": "x@example.org", "role": "staff", "promotion_id": "0",
+         "defi_id": str(defi.id)},
+        form_page="/admin/",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "ne rejoint pas l'équipe d'un défi" in text(response)
+    assert db.session.scalar(select(Invitation)) is None
