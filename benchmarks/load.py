@@ -16,6 +16,7 @@ Run from the repository root:  .venv/bin/python benchmarks/load.py [--members 5]
 """
 
 import argparse
+import asyncio
 import math
 import multiprocessing
 import os
@@ -219,15 +220,10 @@ class Member:
     def connect(self, after: int | None = None) -> None:
         """Open a socket with the session cookie and join the channel; with
         `after`, take the messages missed since then from the ack."""
-        import socketio
-
-        client = socketio.Client(
-            http_session=self.http,
-            reconnection=False,
-            ssl_verify=not self.options["insecure"],
-        )
+        client = LoopSocket(insecure=self.options["insecure"])
         client.on("message_posted", self.on_message)
-        client.connect(self.url, transports=["websocket"], wait_timeout=30)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
+        client.connect(self.url, cookie)
         self.socket = client
         self.join_channel(after)
 
@@ -353,6 +349,58 @@ class Member:
     def missing(self, acked: set[int]) -> int:
         with self.lock:
             return len(acked - self.seen)
+
+
+class LoopSocket:
+    """A Socket.IO client for a member's thread, run on its process's event loop.
+
+    python-socketio's threaded client reads and writes one TLS socket from
+    two threads at once, which Python's ssl module does not support: over
+    wss:// a socket now and then died within milliseconds of opening while
+    the server saw nothing wrong (python-engineio issue 461, python-socketio
+    issue 1568), failing the smoke test about one run in fifteen. The asyncio
+    client touches its sockets from the loop's one thread; members' threads
+    hand it their calls and wait for the result.
+    """
+
+    _loop: asyncio.AbstractEventLoop | None = None
+    _starting = threading.Lock()
+
+    @classmethod
+    def loop(cls) -> asyncio.AbstractEventLoop:
+        with cls._starting:
+            if cls._loop is None:
+                cls._loop = asyncio.new_event_loop()
+                threading.Thread(target=cls._loop.run_forever, daemon=True).start()
+        return cls._loop
+
+    def __init__(self, insecure: bool) -> None:
+        import socketio
+
+        self.client = socketio.AsyncClient(reconnection=False, ssl_verify=not insecure)
+
+    def _wait(self, coroutine, seconds: float):
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop())
+        return future.result(seconds)
+
+    def on(self, event: str, handler) -> None:
+        self.client.on(event, handler)  # called on the loop's thread
+
+    def connect(self, url: str, cookie: str) -> None:
+        opening = self.client.connect(
+            url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30
+        )
+        self._wait(opening, REQUEST_SECONDS + 10)
+
+    def call(self, event: str, data: dict, timeout: float):
+        return self._wait(self.client.call(event, data, timeout=timeout), timeout + 5)
+
+    def disconnect(self) -> None:
+        self._wait(self.client.disconnect(), REQUEST_SECONDS)
+
+    @property
+    def connected(self) -> bool:
+        return self.client.connected
 
 
 # A client process ------------------------------------------------------------
