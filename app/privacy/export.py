@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from app.admin.models import AuditEntry
 from app.auth.models import ApiToken, Invitation
 from app.channels.models import Channel, ChannelMember, Message, Reaction
-from app.defis.models import DefiMembership
+from app.defis.models import DefiMembership, TeamRequest
 from app.extensions import db
 from app.members.models import Member
 from app.privacy import export_community
@@ -50,6 +50,32 @@ def _defis(member: Member) -> list[dict]:
         select(DefiMembership).where(DefiMembership.member_id == member.id)
     )
     return [{"slug": m.defi.slug, "title": m.defi.title, "role": m.role} for m in rows]
+
+
+def _team_requests(member: Member) -> list[dict]:
+    """The member's requests to join a défi's team, and those they answered."""
+    rows = db.session.scalars(
+        select(TeamRequest)
+        .where(
+            or_(
+                TeamRequest.member_id == member.id,
+                TeamRequest.decided_by_id == member.id,
+            )
+        )
+        .order_by(TeamRequest.id)
+    )
+    return [
+        {
+            "defi": r.defi.slug,
+            "role": r.role,
+            "message": r.message if r.member_id == member.id else "",
+            "status": r.status,
+            "mine": r.member_id == member.id,
+            "created_at": _when(r.created_at),
+            "decided_at": _when(r.decided_at),
+        }
+        for r in rows
+    ]
 
 
 def _channels(member: Member) -> list[dict]:
@@ -166,6 +192,7 @@ def _staff_actions(member: Member) -> list[dict]:
 SECTIONS: dict[str, Callable[[Member], Any]] = {
     "profile": _profile,
     "defis": _defis,
+    "team_requests": _team_requests,
     "channels": _channels,
     "channels_created": _channels_created,
     "messages": _messages,
@@ -184,6 +211,7 @@ COVERED_TABLES = {
     "member_skills",
     "member_promotions",
     "defi_memberships",
+    "team_requests",
     "channel_members",
     "channels",
     "messages",

@@ -195,3 +195,21 @@ def test_a_hidden_city_is_not_searchable_by_other_members(camille, staff):
     assert search.search(other, "Nantes", kind="member").hits
     privacy.set_visibility(camille, camille, email="staff", city="staff")
     assert search.search(other, "Nantes", kind="member").hits == []
+
+
+def test_the_export_holds_the_requests_to_join_a_team(camille, staff):
+    from app.defis import team_requests
+
+    defi = make_defi(slug="autre", title="Un autre défi")
+    team_requests.ask_to_join(camille, defi, "mentor", "Je connais bien le sujet.")
+    [mine] = privacy.export_data(camille, camille)["team_requests"]
+    assert (mine["defi"], mine["role"], mine["status"]) == (
+        "autre",
+        "mentor",
+        "pending",
+    )
+    assert mine["message"] == "Je connais bien le sujet." and mine["mine"] is True
+    request = team_requests.pending_request(camille, defi)
+    team_requests.answer(staff, request, accept=False)
+    [answered] = privacy.export_data(staff, staff)["team_requests"]
+    assert answered["mine"] is False and answered["message"] == ""
