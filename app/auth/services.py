@@ -217,17 +217,11 @@ def _team_defi(defi_id: int | None, role: str):
 
 def _join_invited_defi(invitation: Invitation, member: Member) -> None:
     """Seat a new member in the team (and channel) of the défi invited to."""
-    from app.channels.services import ensure_defi_channel
-    from app.defis.models import DefiMembership
+    from app.defis.services import seat_in_team
 
-    defi = invitation.defi
-    if defi is None:
-        return
-    role = "mentor" if member.role == "mentor" else "eig"
-    defi.team.append(DefiMembership(member=member, role=role))
-    if role == "eig" and defi.promotion not in member.promotions:
-        member.promotions.append(defi.promotion)
-    ensure_defi_channel(defi)
+    if invitation.defi is not None:
+        role = "mentor" if member.role == "mentor" else "eig"
+        seat_in_team(invitation.defi, member, role)
 
 
 def resend_invitation(inviter: Member | None, invitation: Invitation):

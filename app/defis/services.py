@@ -345,6 +345,15 @@ def set_team_member(actor: Member, defi: Defi, member: Member, role: str) -> Non
         )
     if role not in TEAM_ROLES:
         raise Invalid("Le rôle dans l'équipe doit être EIG ou mentor.")
+    added = seat_in_team(defi, member, role)
+    db.session.commit()
+    if added:
+        notifications.notify_defi_team(actor, defi, member)
+
+
+def seat_in_team(defi: Defi, member: Member, role: str) -> bool:
+    """Put a member in a défi's team and channel, or change their role in it
+    (no commit); True when they were not in the team."""
     current = next((m for m in defi.team if m.member_id == member.id), None)
     if current is None:
         defi.team.append(DefiMembership(member=member, role=role))
@@ -353,9 +362,7 @@ def set_team_member(actor: Member, defi: Defi, member: Member, role: str) -> Non
     else:
         current.role = role
     ensure_defi_channel(defi)  # the team are the channel's core members
-    db.session.commit()
-    if current is None:
-        notifications.notify_defi_team(actor, defi, member)
+    return current is None
 
 
 def remove_team_member(actor: Member, defi: Defi, member: Member) -> None:
