@@ -113,16 +113,27 @@ def _size_the_pool(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from argon2 import PasswordHasher
 
-    from app import mail, realtime, roles
+    from app import mail, realtime, roles, static_files
     from app import models as _models  # noqa: F401  (the whole schema, for Alembic)
     from app.auth import hashing, identity
-    from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
+    from app.extensions import (
+        babel,
+        compress,
+        csrf,
+        db,
+        limiter,
+        login,
+        migrate,
+        socketio,
+    )
     from app.ops import closing, headers, overload
 
     db.init_app(app)
     migrations = str(Path(app.root_path).parent / "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True)
     csrf.init_app(app)
+    compress.init_app(app)
+    static_files.install(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     login.init_app(app)

@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
         restore,
         prune_uploads,
         send_digest,
+        dsfr_icons,
     ):
         app.cli.add_command(command)
 
@@ -246,3 +247,12 @@ def send_digest() -> None:
     click.echo(
         f"Récapitulatifs envoyés : {sent}. Demandes de mentorat expirées : {expired}."
     )
+
+
+@click.command("dsfr-icons")
+def dsfr_icons() -> None:
+    """Write the stylesheet of the DSFR icons the app uses (after adding one)."""
+    from app.icons import ICONS_SUBSET, write_subset
+
+    icons, rules = write_subset()
+    click.echo(f"{ICONS_SUBSET.name}: {rules} rules for {icons} icon classes.")

@@ -8,7 +8,7 @@ it was given at connect time, so a logout alone would not reach it.
 
 import logging
 
-from flask import Flask
+from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import delete, event, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -171,11 +171,18 @@ def _forget_on_rollback(session, _previous_transaction) -> None:
 class SocketSessionInterface(SecureCookieSessionInterface):
     """Cookie sessions, except that a socket's events reuse the copy that
     Flask-SocketIO keeps for that socket (it replaces the session of each event
-    with it anyway) instead of verifying and decoding the cookie every time."""
+    with it anyway) instead of verifying and decoding the cookie every time; and
+    static files answered without the session's cookie."""
 
     def open_session(self, app, request):
         saved = request.environ.get("saved_session")  # set at the first event
         return saved if saved is not None else super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        """Nothing for a static file: a Set-Cookie or a `Vary: Cookie` would make
+        browsers fetch the stylesheets again whenever the session changes."""
+        if request.endpoint != "static":
+            super().save_session(app, session, response)
 
 
 def without_compression(wsgi_app):

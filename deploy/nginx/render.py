@@ -17,6 +17,20 @@ from pathlib import Path
 from string import Template
 
 TEMPLATE = Path(__file__).with_name("eiglink.conf.template")
+# The app's static folder in this checkout: nginx serves it (readable by its user).
+STATIC_ROOT = Path(__file__).resolve().parents[2] / "app" / "static"
+# The app's security headers (app/ops/headers.py) on the static files nginx
+# serves itself, with a stricter policy: these files are never pages. The
+# deployment test compares them with the app's.
+STATIC_HEADERS = {
+    "Strict-Transport-Security": f"max-age={365 * 24 * 3600}; includeSubDomains",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
 
 
 def render(
@@ -30,6 +44,7 @@ def render(
     https_listen: str = "443",
     http_listen: str = "80",
     access_log: str = "/var/log/nginx/eiglink.access.log",
+    static_root: str | Path = STATIC_ROOT,
 ) -> str:
     """The site configuration, for these app processes and this certificate."""
     web, realtime = [*web, *upstreams], [*realtime, *upstreams]
@@ -47,6 +62,11 @@ def render(
         "EIG_HTTPS_LISTEN": https_listen,
         "EIG_HTTP_LISTEN": http_listen,
         "EIG_ACCESS_LOG": access_log,
+        "EIG_STATIC_ROOT": str(static_root).rstrip("/"),
+        "EIG_STATIC_HEADERS": "\n".join(
+            f'        add_header {name} "{value}" always;'
+            for name, value in STATIC_HEADERS.items()
+        ),
     }
     # safe_substitute: nginx's own $variables stay as they are.
     return Template(TEMPLATE.read_text()).safe_substitute(values)
@@ -73,6 +93,9 @@ def main() -> None:
     parser.add_argument("--https-listen", default="443")
     parser.add_argument("--http-listen", default="80")
     parser.add_argument("--access-log", default="/var/log/nginx/eiglink.access.log")
+    parser.add_argument(
+        "--static-root", default=str(STATIC_ROOT), help="the app's static folder"
+    )
     args = parser.parse_args()
     try:
         site = render(
@@ -85,6 +108,7 @@ def main() -> None:
             https_listen=args.https_listen,
             http_listen=args.http_listen,
             access_log=args.access_log,
+            static_root=args.static_root,
         )
     except ValueError as error:
         parser.error(str(error))

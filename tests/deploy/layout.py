@@ -88,7 +88,12 @@ def render_site(workdir: Path, layout: Layout, https: int, http: int) -> Path:
     render = module_from_spec(spec)
     spec.loader.exec_module(render)
     cert, key = make_certificate(workdir)
+    # nginx's workers drop root: they read a copy of the static files in the
+    # prefix (readable by them), wherever this checkout lives.
+    static = workdir / "static"
+    shutil.copytree(ROOT / "app" / "static", static, dirs_exist_ok=True)
     site = render.render(
+        static_root=static,
         server_name="127.0.0.1",
         web=layout.web,
         realtime=layout.realtime,

@@ -33,6 +33,8 @@ from sqlalchemy import text
 from app import create_app
 from app.channels import services as channels
 from app.extensions import db
+from app.ops.headers import HEADERS
+from app.static_files import IMMUTABLE
 from config import TestConfig, database_url
 from search_index import open_index
 from tests.channels.live import stop
@@ -422,6 +424,46 @@ def test_the_site_is_hardened_and_ready_behind_nginx(site):
     assert requests.get(f"http://{web}{HANDSHAKE}", timeout=10).status_code == 404
     assert requests.get(f"http://{realtime}/auth/login", timeout=10).status_code == 404
     assert requests.get(f"http://{realtime}/readyz", timeout=10).status_code == 200
+    _assert_static_files_come_from_nginx(site, http, page.text)
+
+
+def _assert_static_files_come_from_nginx(site: Site, http, page: str) -> None:
+    """Fingerprinted files: read by nginx from disk, gzip, a year's cache, the
+    app's security headers; the page itself comes compressed by the app."""
+    assets = re.findall(r'(?:href|src)="(/static/[0-9a-f]{12}/[^"]+)"', page)
+    assert any(url.endswith(".css") for url in assets), assets
+    for url in assets:
+        answer = http.get(f"{site.url}{url}", headers={"Accept-Encoding": "gzip"})
+        assert answer.status_code == 200, url
+        path = url.split("/", 3)[3]
+        assert answer.content == (ROOT / "app" / "static" / path).read_bytes()
+        assert answer.headers["Cache-Control"] == IMMUTABLE
+        if url.endswith((".css", ".js")) and len(answer.content) > 500:
+            assert answer.headers["Content-Encoding"] == "gzip", url
+        for name in ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+            assert answer.headers[name] == HEADERS[name]
+        assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+        assert "unsafe" not in answer.headers["Content-Security-Policy"]
+        assert answer.headers["Strict-Transport-Security"].startswith("max-age=")
+    served = _logged_static_files(site, "eig-e2e-visitor", len(assets))
+    assert len(served) >= len(assets), served
+    assert all(entry["upstream"] == "" for entry in served), served  # not the app
+    plain = http.get(f"{site.url}/static/css/app.css")
+    assert plain.status_code == 200 and plain.headers["Cache-Control"] == "no-cache"
+    outside = http.get(f"{site.url}/static/0123456789ab/..%2f..%2f..%2fconfig.py")
+    assert outside.status_code in (400, 404) and b"SECRET_KEY" not in outside.content
+    home = http.get(f"{site.url}/auth/login", headers={"Accept-Encoding": "br"})
+    assert home.headers["Content-Encoding"] == "br"  # by the app, left as is
+
+
+def _logged_static_files(site: Site, agent: str, count: int) -> list[dict]:
+    """nginx's log lines for the static files `agent` asked for (at least count)."""
+    deadline = time.monotonic() + 5
+    while True:
+        served = [e for e in site.log(agent) if e["uri"].startswith("/static/")]
+        if len(served) >= count or time.monotonic() > deadline:
+            return served
+        time.sleep(0.05)
 
 
 def _site_conf(site: Site) -> str:
