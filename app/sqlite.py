@@ -20,6 +20,8 @@ import threading
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from app import collation
+
 log = logging.getLogger(__name__)
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 LOCK_WAIT_SECONDS = 15
@@ -28,8 +30,10 @@ _writer = threading.RLock()  # re-entrant: one thread, two connections
 
 @event.listens_for(Engine, "connect")
 def _pragmas(dbapi_connection, _record) -> None:
-    """WAL, a busy timeout and foreign keys for every SQLite connection."""
+    """WAL, a busy timeout, foreign keys and the French collation for every
+    SQLite connection."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_collation(collation.SQLITE_COLLATION, collation.compare)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")  # an ack means durable

@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.admin.models import AuditEntry
+from app.collation import french
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.members.models import ROLES, Member, new_session_token
@@ -73,7 +74,7 @@ def member_query(actor: Member, q: str = "", role: str = "", state: str = ""):
         stmt = stmt.where(Member.role == role)
     if state in STATES:
         stmt = stmt.where(Member.active.is_(state == "active"))
-    return stmt.order_by(Member.display_name, Member.id)
+    return stmt.order_by(french(Member.display_name), Member.id)
 
 
 def get_member_by_username(username: str) -> Member:

@@ -9,6 +9,7 @@ from app.admin import bp, journal, services
 from app.auth import services as auth
 from app.auth.forms import EmptyForm, InvitationForm
 from app.auth.models import Invitation
+from app.collation import french
 from app.defis.models import Defi, Promotion
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
@@ -32,7 +33,9 @@ def _invitation_form() -> InvitationForm:
     no_promotion = (0, _("Aucune"))
     form.promotion_id.choices = [no_promotion] + [(p.id, p.label) for p in promotions]
     defis = db.session.execute(
-        select(Defi.id, Defi.title, Defi.year).order_by(Defi.year.desc(), Defi.title)
+        select(Defi.id, Defi.title, Defi.year).order_by(
+            Defi.year.desc(), french(Defi.title), Defi.id
+        )
     )
     no_defi = (0, _("Aucun"))
     form.defi_id.choices = [no_defi] + [(i, f"{t} ({y})") for i, t, y in defis]

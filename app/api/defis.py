@@ -4,6 +4,7 @@ from flask import current_app, url_for
 
 from app.api import bp
 from app.api.paging import page_json, paging, query_args
+from app.collation import french_key
 from app.defis import services
 from app.defis.models import Defi, Promotion
 from app.errors import NotFound
@@ -50,7 +51,7 @@ def defi_json(defi: Defi) -> dict:
     """A défi with its team of active members, EIG first."""
     team = sorted(
         (m for m in defi.team if m.member.active),
-        key=lambda m: (m.role != "eig", m.member.display_name),
+        key=lambda m: (m.role != "eig", french_key(m.member.display_name)),
     )
     return defi_summary_json(defi) | {
         "team": [

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.channels.models import REACTIONS, Channel, ChannelMember, Message, Reaction
 from app.channels.services import direct_slug, ensure_defi_channels, render_body
+from app.collation import french_key
 from app.defis.models import Defi, Promotion
 from app.extensions import db
 from app.members.demo import DEMO_DOMAIN, demo_members
@@ -259,7 +260,7 @@ def _direct(people: list[Member]) -> Channel:
     slug = direct_slug(m.id for m in people)
     if existing := db.session.scalar(select(Channel).where(Channel.slug == slug)):
         return existing
-    names = ", ".join(sorted(m.display_name for m in people))
+    names = ", ".join(sorted((m.display_name for m in people), key=french_key))
     channel = Channel(slug=slug, name=names[:80], kind="direct")
     channel.memberships = [ChannelMember(member=m) for m in people]
     db.session.add(channel)

@@ -19,6 +19,7 @@ from app.channels.models import (
     Message,
     Reaction,
 )
+from app.collation import french, french_key
 from app.defis.models import Defi
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
@@ -90,7 +91,7 @@ def member_channels(member: Member) -> list[tuple[Channel, int]]:
         select(Channel)
         .join(ChannelMember, ChannelMember.channel_id == Channel.id)
         .where(ChannelMember.member_id == member.id)
-        .order_by(Channel.archived, Channel.kind, Channel.name)
+        .order_by(Channel.archived, Channel.kind, french(Channel.name), Channel.id)
     )
     return [(channel, unread.get(channel.id, 0)) for channel in channels]
 
@@ -113,7 +114,9 @@ def public_channels(member: Member, limit: int = 200) -> list[Channel]:
             select(Channel)
             .where(Channel.kind.in_(PUBLIC_KINDS), Channel.id.not_in(joined))
             .options(selectinload(Channel.defi))
-            .order_by(Channel.archived, Channel.kind.desc(), Channel.name)
+            .order_by(
+                Channel.archived, Channel.kind.desc(), french(Channel.name), Channel.id
+            )
             .limit(limit)
         )
     )
@@ -126,7 +129,7 @@ def channel_members(channel: Channel) -> list[Member]:
             select(Member)
             .join(ChannelMember, ChannelMember.member_id == Member.id)
             .where(ChannelMember.channel_id == channel.id, Member.active.is_(True))
-            .order_by(Member.display_name)
+            .order_by(french(Member.display_name), Member.id)
         )
     )
 
@@ -296,7 +299,7 @@ def direct_names(viewer: Member) -> dict[int, str]:
             ChannelMember.channel_id.in_(mine),
             ChannelMember.member_id != viewer.id,
         )
-        .order_by(Member.display_name)
+        .order_by(french(Member.display_name), Member.id)
     )
     names: dict[int, list[str]] = {}
     for channel_id, name in rows:
@@ -314,7 +317,9 @@ def start_direct(member: Member, others: list[Member]) -> Channel:
     slug = direct_slug(people)
     channel = get_channel(slug)
     if channel is None:
-        names = ", ".join(sorted(m.display_name for m in people.values()))
+        names = ", ".join(
+            sorted((m.display_name for m in people.values()), key=french_key)
+        )
         channel = Channel(slug=slug, name=names[:MAX_NAME], kind="direct")
         channel.memberships = [ChannelMember(member=m) for m in people.values()]
         db.session.add(channel)

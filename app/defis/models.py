@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.collation import french
 from app.extensions import db
 from app.markdown import keep_rendered
 from app.members.models import Member, Skill
@@ -111,10 +112,10 @@ class Defi(db.Model):
     promotion: Mapped[Promotion] = relationship()
     administration: Mapped[Administration] = relationship()
     themes: Mapped[list[Theme]] = relationship(
-        secondary=defi_themes, order_by=Theme.name
+        secondary=defi_themes, order_by=french(Theme.name)
     )
     expertises: Mapped[list[Skill]] = relationship(
-        secondary=defi_expertises, order_by=Skill.name
+        secondary=defi_expertises, order_by=french(Skill.name)
     )
     team: Mapped[list["DefiMembership"]] = relationship(
         back_populates="defi", cascade="all, delete-orphan"

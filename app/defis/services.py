@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app import realtime
 from app.admin.services import audit
 from app.channels.services import drop_from_defi_channel, ensure_defi_channel
+from app.collation import french
 from app.defis.models import (
     TEAM_ROLES,
     Administration,
@@ -74,7 +75,7 @@ def defis_query(filters: DefiFilters) -> Select:
         stmt = stmt.where(Defi.expertises.any(Skill.key == fold(filters.expertise)))
     for word in fold(filters.q).split()[:8]:
         stmt = stmt.where(Defi.search_text.contains(word, autoescape=True))
-    return stmt.order_by(Defi.year.desc(), Defi.title)
+    return stmt.order_by(Defi.year.desc(), french(Defi.title), Defi.id)
 
 
 def list_defis(filters: DefiFilters, page: int = 1, per_page: int = 30):
@@ -132,19 +133,21 @@ def filter_options() -> dict:
                 select(Promotion).order_by(Promotion.year, Promotion.label)
             )
         ),
-        "themes": list(db.session.scalars(select(Theme).order_by(Theme.name))),
+        "themes": list(
+            db.session.scalars(select(Theme).order_by(french(Theme.name), Theme.id))
+        ),
         "administrations": list(
             db.session.scalars(
                 select(Administration)
                 .where(Administration.id.in_(select(Defi.administration_id)))
-                .order_by(Administration.name)
+                .order_by(french(Administration.name), Administration.id)
             )
         ),
         "expertises": list(
             db.session.scalars(
                 select(Skill)
                 .where(Skill.id.in_(select(defi_expertises.c.skill_id)))
-                .order_by(Skill.name)
+                .order_by(french(Skill.name), Skill.id)
             )
         ),
         "years": list(
@@ -155,7 +158,9 @@ def filter_options() -> dict:
 
 def defi_titles() -> list[tuple[str, str]]:
     """(slug, title) of every défi, by title: for menus."""
-    rows = db.session.execute(select(Defi.slug, Defi.title).order_by(Defi.title))
+    rows = db.session.execute(
+        select(Defi.slug, Defi.title).order_by(french(Defi.title), Defi.id)
+    )
     return [(row.slug, row.title) for row in rows]
 
 

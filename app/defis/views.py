@@ -8,6 +8,7 @@ from markupsafe import Markup
 from app import fragments
 from app.auth.forms import EmptyForm
 from app.channels.services import defi_channel
+from app.collation import french_key
 from app.defis import bp, services, team_requests
 from app.defis.forms import DefiForm, JoinTeamForm, NewDefiForm, TeamForm
 from app.errors import Invalid, NotAllowed
@@ -74,7 +75,9 @@ def _defi_or_404(slug: str):
 @bp.route("/<slug>")
 def detail(slug: str):
     defi = _defi_or_404(slug)
-    team = sorted(defi.team, key=lambda m: (m.role != "eig", m.member.display_name))
+    team = sorted(
+        defi.team, key=lambda m: (m.role != "eig", french_key(m.member.display_name))
+    )
     return render_template(
         "defis/detail.html",
         defi=defi,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import Invitation
 from app.channels.models import Channel, ChannelMember, Message
 from app.channels.services import direct_names, unread_counts
+from app.collation import french_key
 from app.defis.models import DefiMembership
 from app.extensions import db
 from app.members.models import (
@@ -91,7 +92,7 @@ def unread_channels(member: Member) -> list[tuple[Channel, str, int]]:
     channels = db.session.scalars(select(Channel).where(Channel.id.in_(counts)))
     names = direct_names(member)
     rows = [(c, names.get(c.id, c.name), counts[c.id]) for c in channels]
-    rows.sort(key=lambda row: (row[0].kind != "direct", -row[2], row[1]))
+    rows.sort(key=lambda row: (row[0].kind != "direct", -row[2], french_key(row[1])))
     return rows
 
 

@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.collation import french
 from app.extensions import db
 from app.markdown import keep_rendered
 from app.timeutil import utcnow
@@ -91,7 +92,7 @@ class Member(UserMixin, db.Model):
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     skills: Mapped[list[Skill]] = relationship(
-        secondary=member_skills, order_by=Skill.name
+        secondary=member_skills, order_by=french(Skill.name)
     )
     promotions: Mapped[list["Promotion"]] = relationship(  # noqa: F821
         secondary=member_promotions, order_by="Promotion.year"

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from app.collation import french
 from app.errors import Invalid, NotAllowed, about_field
 from app.extensions import db
 from app.inputs import whole_number
@@ -87,7 +88,7 @@ def get_or_create_skills(names: list[str]) -> list[Skill]:
 
 def skill_suggestions(prefix: str = "", limit: int = 200) -> list[str]:
     """Known skill names, those starting with the prefix first."""
-    stmt = select(Skill.name).order_by(Skill.name).limit(limit)
+    stmt = select(Skill.name).order_by(french(Skill.name), Skill.id).limit(limit)
     if prefix:
         stmt = stmt.where(Skill.key.startswith(fold(prefix), autoescape=True))
     return list(db.session.scalars(stmt))
@@ -235,7 +236,7 @@ def directory_query(filters: MemberFilters) -> Select:
         stmt = stmt.where(Member.open_to_mentoring.is_(True))
     for word in fold(filters.q).split()[:8]:
         stmt = stmt.where(Member.search_text.contains(word, autoescape=True))
-    return stmt.order_by(Member.display_name, Member.id)
+    return stmt.order_by(french(Member.display_name), Member.id)
 
 
 def list_members(filters: MemberFilters, page: int = 1, per_page: int = 24):
@@ -279,7 +280,7 @@ def active_members(usernames: list[str]) -> list[Member]:
         db.session.scalars(
             select(Member)
             .where(Member.username.in_(names), Member.active.is_(True))
-            .order_by(Member.display_name)
+            .order_by(french(Member.display_name), Member.id)
         )
     )
 

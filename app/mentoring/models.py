@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.collation import french
 from app.extensions import db
 from app.members.models import Member, Skill
 from app.timeutil import as_utc, utcnow
@@ -40,7 +41,7 @@ class MentorProfile(db.Model):
 
     member: Mapped[Member] = relationship()
     topics: Mapped[list[Skill]] = relationship(
-        secondary=mentor_topics, order_by=Skill.name
+        secondary=mentor_topics, order_by=french(Skill.name)
     )
 
 

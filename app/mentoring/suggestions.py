@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.collation import french_key
 from app.defis.models import Defi, DefiMembership
 from app.extensions import db
 from app.members.models import Member
@@ -127,7 +128,9 @@ def _score_shared(suggestion: Suggestion, asker: Member) -> None:
         )
     my_expertises = {skill.key for _defi, skill in _defi_expertises(asker)}
     theirs = {skill.key: skill.name for _defi, skill in _defi_expertises(mentor)}
-    common = sorted(name for key, name in theirs.items() if key in my_expertises)
+    common = sorted(
+        (name for key, name in theirs.items() if key in my_expertises), key=french_key
+    )
     for name in common[:MAX_SHARED]:
         suggestion.add(
             WEIGHTS["shared"],
@@ -149,5 +152,7 @@ def suggest_mentors(asker: Member, topic: str, limit: int = 10) -> list[Suggesti
         _score(suggestion, topic_key, asker, profile)
         if suggestion.score > 0:
             suggestions.append(suggestion)
-    suggestions.sort(key=lambda s: (-s.score, -s.free_places, s.mentor.display_name))
+    suggestions.sort(
+        key=lambda s: (-s.score, -s.free_places, french_key(s.mentor.display_name))
+    )
     return suggestions[:limit]

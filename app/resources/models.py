@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from app.collation import french
 from app.extensions import db
 from app.markdown import keep_rendered
 from app.members.models import Member
@@ -85,7 +86,7 @@ class Resource(db.Model):
     author: Mapped[Member | None] = relationship(foreign_keys=[author_id])
     defi: Mapped["Defi | None"] = relationship()  # noqa: F821
     tags: Mapped[list[ResourceTag]] = relationship(
-        secondary=resource_tag_links, order_by=ResourceTag.name
+        secondary=resource_tag_links, order_by=french(ResourceTag.name)
     )
     comments: Mapped[list["ResourceComment"]] = relationship(
         back_populates="resource",

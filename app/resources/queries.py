@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
+from app.collation import french, french_key
 from app.defis.models import Defi
 from app.errors import Invalid, NotFound
 from app.extensions import db
@@ -159,10 +160,10 @@ def popular_tags(limit: int = 60) -> list[str]:
         select(ResourceTag.name)
         .join(resource_tag_links, resource_tag_links.c.tag_id == ResourceTag.id)
         .group_by(ResourceTag.id, ResourceTag.name)
-        .order_by(count.desc(), ResourceTag.name)
+        .order_by(count.desc(), french(ResourceTag.name), ResourceTag.id)
         .limit(limit)
     )
-    return sorted(db.session.scalars(stmt), key=fold)
+    return sorted(db.session.scalars(stmt), key=french_key)
 
 
 def find_by_url(defi: Defi, url: str) -> Resource | None:

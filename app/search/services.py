@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.channels.models import PUBLIC_KINDS, Channel, ChannelMember, Message
+from app.collation import french_key
 from app.defis.models import Defi, DefiMembership
 from app.errors import Invalid
 from app.extensions import db
@@ -298,7 +299,7 @@ def _explain(
         PersonMatch(member, scores[member.id], _reasons(member, evidence, words))
         for member in members
     ]
-    matches.sort(key=lambda m: (-m.score, m.member.display_name))
+    matches.sort(key=lambda m: (-m.score, french_key(m.member.display_name)))
     return matches[:limit]
 
 
