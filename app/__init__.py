@@ -266,6 +266,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_templates(app: Flask) -> None:
     from flask_babel import get_locale
+    from markupsafe import Markup
 
     from app import form_errors
     from app.timeutil import isoformat, local_date, local_text
@@ -278,6 +279,14 @@ def _register_templates(app: Flask) -> None:
     @app.context_processor
     def inject_globals() -> dict:
         return {"current_locale": str(get_locale())}
+
+    def lang_fr() -> Markup | str:
+        """` lang="fr"` for an element of content known to be French (the défis,
+        the State's name) in a page of another language (RGAA 8.7)."""
+        return Markup(' lang="fr"') if str(get_locale()) != "fr" else ""
+
+    # A global, not a context variable: cached cards render without context.
+    app.jinja_env.globals["lang_fr"] = lang_fr
 
     @app.after_request
     def remember_language(response):

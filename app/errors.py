@@ -21,7 +21,8 @@ class DomainError(Exception):
 
 
 class Invalid(DomainError):
-    """The request breaks a rule; the message says which, in French."""
+    """The request breaks a rule; the message says which, in the request's
+    language (services translate it with gettext when they raise)."""
 
 
 @contextmanager
@@ -121,5 +122,5 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s", request.path)
         _rollback()  # the request log and the error page may still query
         if wants_json():
-            return json_error(500, "server_error", "Erreur interne du serveur.")
+            return json_error(500, "server_error", _("Erreur interne du serveur."))
         return render_template("errors/500.html", status=500), 500

@@ -10,6 +10,7 @@ through `whole_number`: ASCII digits only, in the column's range.
 import math
 
 from flask import Flask, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 from app.errors import Invalid
@@ -18,7 +19,12 @@ from app.errors import Invalid
 INT_MAX = 2**31 - 1
 # JSON bodies and socket payloads nest a few levels; deeper is refused (400).
 MAX_JSON_DEPTH = 20
-BAD_TEXT = "Requête refusée : caractère nul ou invalide dans « {} »."
+
+
+def _bad_text_in(where: str) -> str:
+    return _(
+        "Requête refusée : caractère nul ou invalide dans « %(where)s ».", where=where
+    )
 
 
 def whole_number(raw: str | None, low: int = 0, high: int = INT_MAX) -> int | None:
@@ -44,18 +50,30 @@ def check_value(value: object, where: str, depth: int = 0) -> None:
     """Invalid if a decoded JSON value (or a socket payload) holds bad text,
     nests too deep, or holds a number no column can store."""
     if depth > MAX_JSON_DEPTH:
-        raise Invalid(f"Requête refusée : « {where} » est imbriqué trop profondément.")
+        raise Invalid(
+            _(
+                "Requête refusée : « %(where)s » est imbriqué trop profondément.",
+                where=where,
+            )
+        )
     if isinstance(value, str):
         if bad_text(value):
-            raise Invalid(BAD_TEXT.format(where))
+            raise Invalid(_bad_text_in(where))
     elif isinstance(value, bool) or value is None:
         return
     elif isinstance(value, int):
         if abs(value) > INT_MAX:
-            raise Invalid(f"Requête refusée : nombre hors limites dans « {where} ».")
+            raise Invalid(
+                _(
+                    "Requête refusée : nombre hors limites dans « %(where)s ».",
+                    where=where,
+                )
+            )
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise Invalid(f"Requête refusée : nombre invalide dans « {where} ».")
+            raise Invalid(
+                _("Requête refusée : nombre invalide dans « %(where)s ».", where=where)
+            )
     elif isinstance(value, dict):
         for key, item in value.items():
             check_value(key, where, depth + 1)
@@ -68,7 +86,7 @@ def check_value(value: object, where: str, depth: int = 0) -> None:
 def _check_pairs(pairs, where: str) -> None:
     for key, value in pairs:
         if bad_text(key) or bad_text(value):
-            raise Invalid(BAD_TEXT.format(key[:40] if not bad_text(key) else where))
+            raise Invalid(_bad_text_in(key[:40] if not bad_text(key) else where))
 
 
 def _json_body() -> object:
@@ -76,18 +94,18 @@ def _json_body() -> object:
     try:
         return request.get_json(silent=True)
     except RecursionError:
-        raise Invalid("Requête refusée : JSON imbriqué trop profondément.") from None
+        raise Invalid(_("Requête refusée : JSON imbriqué trop profondément.")) from None
 
 
 def check_request() -> None:
     """before_request: refuse bad text and deep JSON anywhere in the request."""
     if bad_text(request.path):
-        raise Invalid(BAD_TEXT.format("chemin"))
-    _check_pairs(request.args.items(multi=True), "paramètres")
+        raise Invalid(_bad_text_in(_("chemin")))
+    _check_pairs(request.args.items(multi=True), _("paramètres"))
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        _check_pairs(request.form.items(multi=True), "formulaire")
+        _check_pairs(request.form.items(multi=True), _("formulaire"))
         for name, upload in request.files.items(multi=True):
-            _check_pairs([(name, upload.filename or "")], "fichier")
+            _check_pairs([(name, upload.filename or "")], _("fichier"))
         if request.is_json:
             check_value(_json_body(), "corps JSON")
 

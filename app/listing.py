@@ -1,6 +1,7 @@
 """Reading the page number of a paginated list."""
 
 from flask import request
+from flask_babel import gettext as _
 
 from app.errors import Invalid
 from app.inputs import whole_number
@@ -12,5 +13,5 @@ def page_number() -> int:
     """The ?page= of the request, 1 by default; Invalid unless a positive number."""
     page = whole_number(request.args.get("page", "1"), 1, MAX_PAGE)
     if page is None:
-        raise Invalid("Numéro de page invalide.")
+        raise Invalid(_("Numéro de page invalide."))
     return page

@@ -10,6 +10,7 @@ Ordinary texts, links and images included, need about 0.1 per character.
 import functools
 
 import nh3
+from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
 from markupsafe import Markup, escape
@@ -20,7 +21,7 @@ from app.errors import Invalid
 WORK_PER_CHAR = 2  # lookahead steps allowed per character of the text
 WORK_BASE = 20_000  # and for any text: a few unclosed brackets are fine
 
-TOO_COMPLEX = (
+TOO_COMPLEX = _l(
     "Ce texte est trop complexe à mettre en forme : trop de crochets « [ » "
     "sans « ] » ou imbriqués. Fermez-les, ou écrivez « \\[ » pour un crochet seul."
 )
@@ -30,7 +31,7 @@ class TooComplex(Invalid):
     """The text would cost too much to render: the message says what to change."""
 
     def __init__(self) -> None:
-        super().__init__(TOO_COMPLEX)
+        super().__init__(str(TOO_COMPLEX))
 
 
 class _BudgetedInline(ParserInline):

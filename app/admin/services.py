@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -28,14 +29,14 @@ def audit(
 
 def require_staff(actor: Member) -> None:
     if not actor.is_staff:
-        raise NotAllowed("Action réservée à l'équipe du programme.")
+        raise NotAllowed(_("Action réservée à l'équipe du programme."))
 
 
 def set_active(actor: Member, member: Member, active: bool) -> None:
     """Deactivate (sessions end, login refused) or reactivate a member."""
     require_staff(actor)
     if member.id == actor.id and not active:
-        raise Invalid("Vous ne pouvez pas désactiver votre propre compte.")
+        raise Invalid(_("Vous ne pouvez pas désactiver votre propre compte."))
     member.active = active
     member.deactivated_at = None if active else utcnow()
     member.session_token = new_session_token()
@@ -47,9 +48,9 @@ def set_role(actor: Member, member: Member, role: str) -> None:
     """Change a member's role."""
     require_staff(actor)
     if role not in ROLES:
-        raise Invalid(f"Rôle inconnu : {role}.")
+        raise Invalid(_("Rôle inconnu : %(role)s.", role=role))
     if member.id == actor.id and role != "staff":
-        raise Invalid("Vous ne pouvez pas retirer votre propre rôle d'équipe.")
+        raise Invalid(_("Vous ne pouvez pas retirer votre propre rôle d'équipe."))
     audit(actor, "member.role", member.username, {"from": member.role, "to": role})
     member.role = role
     db.session.commit()
@@ -80,7 +81,7 @@ def member_query(actor: Member, q: str = "", role: str = "", state: str = ""):
 def get_member_by_username(username: str) -> Member:
     member = db.session.scalar(select(Member).where(Member.username == username))
     if member is None:
-        raise NotFound("Membre introuvable.")
+        raise NotFound(_("Membre introuvable."))
     return member
 
 

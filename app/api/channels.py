@@ -2,6 +2,7 @@
 and GET|POST /api/v1/channels/<slug>/messages."""
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -40,7 +41,7 @@ def _channel_json(channel: Channel, unread=None, names=None) -> dict:
 def _json_object(allowed: tuple[str, ...], example: str) -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise Invalid(f"Corps JSON attendu : {example}.")
+        raise Invalid(_("Corps JSON attendu : %(example)s.", example=example))
     return known_fields(data, allowed)
 
 
@@ -49,7 +50,7 @@ def _text(data: dict, name: str, required: bool = False) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise Invalid(f"Le champ {name} doit être un texte.")
+        raise Invalid(_("Le champ %(name)s doit être un texte.", name=name))
     return value
 
 
@@ -59,7 +60,7 @@ def channel_create():
     data = _json_object(("name", "description", "private"), '{"name": "…"}')
     private = data.get("private", False)
     if not isinstance(private, bool):
-        raise Invalid("Le champ private vaut true ou false.")
+        raise Invalid(_("Le champ private vaut true ou false."))
     channel = services.create_channel(
         current_user,
         name=_text(data, "name", required=True),
@@ -79,8 +80,10 @@ def _usernames(data: dict) -> list[str]:
         )
     ):
         raise Invalid(
-            "usernames est une liste de 1 à 8 identifiants de membres, "
-            'par exemple ["prenom.nom"].'
+            _(
+                "usernames est une liste de 1 à 8 identifiants de membres, "
+                'par exemple ["prenom.nom"].'
+            )
         )
     return [name.strip().lstrip("@").lower() for name in usernames]
 
@@ -93,7 +96,9 @@ def channel_direct():
     missing = sorted(set(usernames) - {m.username for m in others})
     if missing:
         names = ", ".join(missing[:5])
-        raise NotFound(f"Aucun membre actif ne porte cet identifiant : {names}.")
+        raise NotFound(
+            _("Aucun membre actif ne porte cet identifiant : %(names)s.", names=names)
+        )
     channel, created = services.open_direct(current_user, others)
     return jsonify(_channel_json(channel)), 201 if created else 200
 
@@ -121,7 +126,9 @@ def _int_arg(args: dict, name: str) -> int | None:
         return None
     number = whole_number(raw)
     if number is None:
-        raise Invalid(f"Le paramètre {name} doit être un entier positif.")
+        raise Invalid(
+            _("Le paramètre %(name)s doit être un entier positif.", name=name)
+        )
     return number
 
 
@@ -150,7 +157,7 @@ def channel_post(slug: str):
     """Post a message: {"body", "client_id", "parent_id"}; a retry is stored once."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise Invalid('Corps JSON attendu : {"body": "…"}.')
+        raise Invalid(_('Corps JSON attendu : {"body": "…"}.'))
     known_fields(data, ("body", "client_id", "parent_id"))
     channel = services.readable_channel(current_user, slug)
     message = services.post_message(

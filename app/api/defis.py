@@ -1,6 +1,7 @@
 """GET /api/v1/defis and /api/v1/defis/<slug>: the défis as JSON."""
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.paging import page_json, paging, query_args
@@ -79,5 +80,5 @@ def defi_detail(slug: str):
     """One défi with its team."""
     defi = services.get_defi(slug)
     if defi is None:
-        raise NotFound("Ce défi n'existe pas.")
+        raise NotFound(_("Ce défi n'existe pas."))
     return defi_json(defi)

@@ -1,6 +1,7 @@
 """GET /api/v1/members and /api/v1/members/<username>: the directory as JSON."""
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -71,5 +72,5 @@ def member_detail(username: str):
     """One active member's profile; deactivated members are not found."""
     member = services.get_member(username)
     if member is None or not member.active:
-        raise NotFound("Ce membre n'existe pas.")
+        raise NotFound(_("Ce membre n'existe pas."))
     return member_json(member)

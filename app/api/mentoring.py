@@ -1,6 +1,7 @@
 """The mentoring API: suggestions, one's requests, asking and answering."""
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -30,7 +31,7 @@ def request_payload(mentoring: MentoringRequest) -> dict:
 def _json_body(allowed: tuple[str, ...]) -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise Invalid("Corps JSON attendu.")
+        raise Invalid(_("Corps JSON attendu."))
     return known_fields(data, allowed)
 
 
@@ -39,7 +40,7 @@ def mentoring_suggestions():
     """Mentors suggested for ?topic=, best first, each with its reasons."""
     topic = query_args({"topic"}).get("topic", "").strip()
     if not 2 <= len(topic) <= 80:
-        raise Invalid("Le sujet fait de 2 à 80 caractères.")
+        raise Invalid(_("Le sujet fait de 2 à 80 caractères."))
     found = suggestions.suggest_mentors(current_user, topic)
     return {
         "topic": topic,
@@ -73,7 +74,7 @@ def mentoring_ask():
     data = _json_body(("mentor", "topic", "message"))
     mentor = get_member(str(data.get("mentor") or "")[:40])
     if mentor is None or not mentor.active:
-        raise NotFound("Ce mentor n'existe pas.")
+        raise NotFound(_("Ce mentor n'existe pas."))
     created = services.ask_for_mentoring(
         current_user, mentor, topic=data.get("topic"), message=data.get("message")
     )
@@ -86,7 +87,7 @@ def mentoring_answer(request_id: int):
     data = _json_body(("decision", "message"))
     decision = data.get("decision")
     if decision not in ("accept", "decline"):
-        raise Invalid('La décision vaut "accept" ou "decline".')
+        raise Invalid(_('La décision vaut "accept" ou "decline".'))
     answered = services.answer_request(
         current_user,
         request_id,

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from flask import request
+from flask_babel import gettext as _
 
 from app.errors import Invalid
 from app.inputs import whole_number
@@ -18,7 +19,7 @@ def query_args(filters: set[str]) -> dict[str, str]:
     unknown = sorted(set(request.args) - filters - COMMON_PARAMS)
     if unknown:
         names = ", ".join(name[:40] for name in unknown[:5])
-        raise Invalid(f"Paramètre inconnu : {names}.")
+        raise Invalid(_("Paramètre inconnu : %(names)s.", names=names))
     return request.args.to_dict()
 
 
@@ -28,7 +29,7 @@ def known_fields(data: dict, allowed: set[str] | tuple[str, ...]) -> dict:
     unknown = sorted(set(data) - set(allowed))
     if unknown:
         names = ", ".join(str(name)[:40] for name in unknown[:5])
-        raise Invalid(f"Champs inconnus : {names}.")
+        raise Invalid(_("Champs inconnus : %(names)s.", names=names))
     return data
 
 
@@ -40,7 +41,10 @@ def per_page_number(default: int) -> int:
     number = whole_number(raw, 1, MAX_PER_PAGE)
     if number is None:
         raise Invalid(
-            f"per_page doit être un nombre entre 1 et {MAX_PER_PAGE}, par exemple 20."
+            _(
+                "per_page doit être un nombre entre 1 et %(most)s, par exemple 20.",
+                most=MAX_PER_PAGE,
+            )
         )
     return number
 

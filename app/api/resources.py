@@ -1,6 +1,7 @@
 """GET|POST /api/v1/resources and GET /api/v1/resources/<id>: resources as JSON."""
 
 from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -80,11 +81,11 @@ def _submitted() -> tuple[dict, Upload | None]:
         upload = Upload(sent.filename or "", sent.stream) if sent else None
         unknown = set(request.files) - {"file"}
         if unknown:
-            raise Invalid("Un seul fichier, dans le champ « file ».")
+            raise Invalid(_("Un seul fichier, dans le champ « file »."))
         return fields, upload
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise Invalid('Corps JSON attendu : {"kind", "title", "url", …}.')
+        raise Invalid(_('Corps JSON attendu : {"kind", "title", "url", …}.'))
     return known_fields(data, FIELDS), None
 
 

@@ -1,6 +1,8 @@
 """Who is asking: session cookies, Bearer tokens, and login required by default."""
 
 from flask import Flask, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user
 from werkzeug.local import LocalProxy
 
@@ -42,7 +44,8 @@ def start_session(member: Member, remember: bool = False) -> None:
 def init_login(login: LoginManager) -> None:
     """Load members from the session (id + session token) or a Bearer token."""
     login.login_view = "auth.login"
-    login.login_message = "Connectez-vous pour accéder à cette page."
+    login.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login.localize_callback = str  # in the language of the request
     login.login_message_category = "info"
     login.session_protection = "basic"
 
@@ -94,7 +97,9 @@ def require_login_by_default(app: Flask) -> None:
     @app.before_request
     def check_login():
         if bearer_token(request) is not None and not current_user.is_authenticated:
-            return json_error(401, "unauthorized", "Jeton d'API invalide ou révoqué.")
+            return json_error(
+                401, "unauthorized", _("Jeton d'API invalide ou révoqué.")
+            )
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if current_user.is_authenticated:

@@ -7,6 +7,8 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -48,14 +50,17 @@ def check_password_rules(password: str, member_words: tuple[str, ...] = ()) -> N
     """Refuse passwords that are too short, too long or made of the member's name."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
-            f"Le mot de passe doit faire au moins {MIN_PASSWORD_LENGTH} caractères."
+            _(
+                "Le mot de passe doit faire au moins %(length)s caractères.",
+                length=MIN_PASSWORD_LENGTH,
+            )
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise Invalid("Le mot de passe est trop long.")
+        raise Invalid(_("Le mot de passe est trop long."))
     lowered = password.lower()
     if any(word and len(word) > 3 and word.lower() in lowered for word in member_words):
         raise Invalid(
-            "Le mot de passe ne doit pas contenir votre identifiant ou votre nom."
+            _("Le mot de passe ne doit pas contenir votre identifiant ou votre nom.")
         )
 
 
@@ -80,7 +85,7 @@ def find_login_member(identifier: str) -> Member | None:
 
 def authenticate(identifier: str, password: str) -> Member:
     """The member whose username or e-mail and password match, or Invalid."""
-    wrong = Invalid("Identifiant ou mot de passe incorrect.")
+    wrong = Invalid(_("Identifiant ou mot de passe incorrect."))
     member = find_login_member(identifier)
     if member is None or not member.password_hash:
         _hasher().hash(password or "x")  # same cost whether or not the member exists
@@ -90,7 +95,7 @@ def authenticate(identifier: str, password: str) -> Member:
     except (VerificationError, InvalidHashError):
         raise wrong from None
     if not member.active:
-        raise Invalid("Ce compte a été désactivé. Contactez l'équipe du programme.")
+        raise Invalid(_("Ce compte a été désactivé. Contactez l'équipe du programme."))
     if _hasher().check_needs_rehash(member.password_hash):
         member.password_hash = _hasher().hash(password)
         db.session.commit()
@@ -108,7 +113,7 @@ def check_current_password(member: Member, password: str) -> None:
     try:
         _hasher().verify(member.password_hash or "", password or "")
     except (VerificationError, InvalidHashError):
-        raise Invalid("Le mot de passe actuel est incorrect.") from None
+        raise Invalid(_("Le mot de passe actuel est incorrect.")) from None
 
 
 def change_password(member: Member, current: str, new: str) -> None:
@@ -127,8 +132,11 @@ class AlreadyInvited(Invalid):
     def __init__(self, invitation: Invitation) -> None:
         sent = local_date(invitation.created_at)
         super().__init__(
-            f"Une invitation envoyée le {sent} attend déjà la réponse de cette "
-            "adresse : renvoyez-la plutôt que d’en créer une autre.",
+            _(
+                "Une invitation envoyée le %(sent)s attend déjà la réponse de "
+                "cette adresse : renvoyez-la plutôt que d’en créer une autre.",
+                sent=sent,
+            ),
             field="email",
         )
         self.invitation = invitation
@@ -137,7 +145,7 @@ class AlreadyInvited(Invalid):
 def _check_inviter(inviter: Member | None) -> None:
     """Staff invite; None is the command line, credited to the system."""
     if inviter is not None and not inviter.is_staff:
-        raise NotAllowed("Seule l'équipe du programme peut inviter.")
+        raise NotAllowed(_("Seule l'équipe du programme peut inviter."))
 
 
 def pending_invitation(email: str) -> Invitation | None:
@@ -173,7 +181,7 @@ def invite(
     _check_inviter(inviter)
     email = (email or "").strip().lower()
     if role not in ROLES:
-        raise Invalid(f"Rôle inconnu : {role}.", field="role")
+        raise Invalid(_("Rôle inconnu : %(role)s.", role=role), field="role")
     with about_field("email"):
         members.check_email(email)
     defi = _team_defi(defi_id, role)
@@ -206,10 +214,10 @@ def _team_defi(defi_id: int | None, role: str):
 
     defi = db.session.get(Defi, defi_id)
     if defi is None:
-        raise Invalid("Ce défi n'existe pas.", field="defi_id")
+        raise Invalid(_("Ce défi n'existe pas."), field="defi_id")
     if role == "staff":
         raise Invalid(
-            "L'équipe du programme ne rejoint pas l'équipe d'un défi.",
+            _("L'équipe du programme ne rejoint pas l'équipe d'un défi."),
             field="defi_id",
         )
     return defi
@@ -229,9 +237,9 @@ def resend_invitation(inviter: Member | None, invitation: Invitation):
     expiry; the old link stops working. Returns the invitation and its link."""
     _check_inviter(inviter)
     if invitation.accepted_at is not None:
-        raise Invalid("Cette invitation a déjà été acceptée.")
+        raise Invalid(_("Cette invitation a déjà été acceptée."))
     if invitation.revoked_at is not None:
-        raise Invalid("Cette invitation a été remplacée par une plus récente.")
+        raise Invalid(_("Cette invitation a été remplacée par une plus récente."))
     invitation.nonce = secrets.token_hex(16)
     invitation.expires_at = utcnow() + current_app.config["INVITATION_MAX_AGE"]
     details = {"role": invitation.role}
@@ -245,7 +253,7 @@ def resend_invitation(inviter: Member | None, invitation: Invitation):
 def get_invitation(invitation_id: int) -> Invitation:
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
-        raise NotFound("Invitation introuvable.")
+        raise NotFound(_("Invitation introuvable."))
     return invitation
 
 
@@ -285,7 +293,7 @@ def _send_invitation(invitation: Invitation, link: str) -> None:
     )
 
 
-USED_INVITATION = "Ce lien d'invitation a déjà été utilisé."
+USED_INVITATION = _l("Ce lien d'invitation a déjà été utilisé.")
 
 
 def load_invitation(token: str) -> Invitation:
@@ -295,26 +303,28 @@ def load_invitation(token: str) -> Invitation:
         data = _serializer("invitation").loads(token, max_age=max_age)
     except SignatureExpired:
         raise Invalid(
-            "Ce lien d'invitation a expiré. Demandez-en un nouveau."
+            _("Ce lien d'invitation a expiré. Demandez-en un nouveau.")
         ) from None
     except BadSignature:
-        raise Invalid("Ce lien d'invitation n'est pas valide.") from None
+        raise Invalid(_("Ce lien d'invitation n'est pas valide.")) from None
     invitation = (
         db.session.get(Invitation, data.get("id")) if isinstance(data, dict) else None
     )
     if invitation is None:
-        raise Invalid("Ce lien d'invitation n'est pas valide.")
+        raise Invalid(_("Ce lien d'invitation n'est pas valide."))
     if invitation.nonce != data.get("n"):  # resent since: a newer link exists
         raise Invalid(
-            "Cette invitation a été renvoyée depuis : "
-            "suivez le lien du dernier e-mail reçu."
+            _(
+                "Cette invitation a été renvoyée depuis : "
+                "suivez le lien du dernier e-mail reçu."
+            )
         )
     if invitation.accepted_at is not None:
-        raise Invalid(USED_INVITATION)
+        raise Invalid(str(USED_INVITATION))
     if invitation.revoked_at is not None:
-        raise Invalid("Cette invitation a été annulée.")
+        raise Invalid(_("Cette invitation a été annulée."))
     if as_utc(invitation.expires_at) < utcnow():
-        raise Invalid("Ce lien d'invitation a expiré. Demandez-en un nouveau.")
+        raise Invalid(_("Ce lien d'invitation a expiré. Demandez-en un nouveau."))
     return invitation
 
 
@@ -325,9 +335,11 @@ def register(token: str, *, username: str, display_name: str, password: str) -> 
     with about_field("username"):
         if not USERNAME_RE.match(username):
             raise Invalid(
-                "L'identifiant doit faire 3 à 40 caractères : lettres minuscules, "
-                "chiffres, "
-                "points, tirets."
+                _(
+                    "L'identifiant doit faire 3 à 40 caractères : lettres minuscules, "
+                    "chiffres, "
+                    "points, tirets."
+                )
             )
         members.check_username(username)
     members.check_email(invitation.email)
@@ -352,7 +364,7 @@ def register(token: str, *, username: str, display_name: str, password: str) -> 
         db.session.commit()
     except IntegrityError:  # another registration with this link won the race
         db.session.rollback()
-        raise Invalid(USED_INVITATION) from None
+        raise Invalid(str(USED_INVITATION)) from None
     return member
 
 
@@ -366,7 +378,7 @@ def _use_invitation(invitation: Invitation, member: Member) -> None:
     )
     if used.rowcount != 1:
         db.session.rollback()
-        raise Invalid(USED_INVITATION)
+        raise Invalid(str(USED_INVITATION))
 
 
 # Password reset -----------------------------------------------------------
@@ -423,7 +435,7 @@ def member_for_reset(token: str) -> Member:
     """The member a reset link was made for, if the link is still good."""
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds()
     bad = Invalid(
-        "Ce lien de réinitialisation n'est plus valide. Demandez-en un nouveau."
+        _("Ce lien de réinitialisation n'est plus valide. Demandez-en un nouveau.")
     )
     try:
         data = _serializer("password-reset").loads(token, max_age=max_age)
@@ -458,7 +470,7 @@ def create_api_token(member: Member, name: str) -> tuple[ApiToken, str]:
     """A new personal API token; the raw value is returned once and never stored."""
     name = clean_spaces(name or "")
     if not name or len(name) > 80:
-        raise Invalid("Donnez un nom au jeton (80 caractères au plus).")
+        raise Invalid(_("Donnez un nom au jeton (80 caractères au plus)."))
     raw = "eig_" + secrets.token_urlsafe(32)
     token = ApiToken(
         member=member, name=name, prefix=raw[:10], token_hash=_token_hash(raw)
@@ -483,7 +495,7 @@ def revoke_api_token(member: Member, token_id: int) -> None:
     """Revoke one of one's own tokens."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.member_id != member.id:
-        raise NotFound("Jeton introuvable.")
+        raise NotFound(_("Jeton introuvable."))
     token.revoked_at = utcnow()
     db.session.commit()
 

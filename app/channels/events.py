@@ -5,6 +5,7 @@ import logging
 import threading
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import inspect
@@ -56,7 +57,7 @@ def handler(event: str):
             except Exception:
                 db.session.rollback()
                 log.exception("Socket event %s failed", event)
-                return _error("Erreur interne : réessayez.")
+                return _error(_("Erreur interne : réessayez."))
 
         return socketio.on(event)(wrapper)
 
@@ -68,9 +69,9 @@ def _checked(event: str, function, data):
     # (logout, deactivation) leaves this socket unable to act.
     _reload_member()
     if not current_user.is_authenticated:
-        return _error("Connectez-vous pour discuter.")
+        return _error(_("Connectez-vous pour discuter."))
     if not isinstance(data, dict):
-        return _error("Requête invalide : un objet JSON est attendu.")
+        return _error(_("Requête invalide : un objet JSON est attendu."))
     inputs.check_value(data, event)  # no NUL, surrogate, huge id
     return function(data)
 
@@ -85,7 +86,7 @@ def on_connect(auth=None):
     would otherwise receive every message of all of them)."""
     _reload_member()
     if not current_user.is_authenticated:
-        raise ConnectionRefusedError("Connectez-vous pour discuter.")
+        raise ConnectionRefusedError(_("Connectez-vous pour discuter."))
     join_room(realtime.member_room(current_user.id))
     # Tracked before its channels are read: a leave committed meanwhile either
     # is seen by that read or finds this socket to take out of the room.

@@ -11,6 +11,7 @@ import threading
 import time
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from limits import RateLimitItemPerSecond, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -19,7 +20,9 @@ from app.errors import Invalid
 from app.extensions import limiter
 from app.members.models import Member
 
-TOO_FAST = "Vous allez trop vite : patientez quelques secondes avant de recommencer."
+TOO_FAST = _l(
+    "Vous allez trop vite : patientez quelques secondes avant de recommencer."
+)
 
 
 def hit_or_refuse(name: str, member_id: int, rate: str, message: str) -> None:
@@ -29,7 +32,7 @@ def hit_or_refuse(name: str, member_id: int, rate: str, message: str) -> None:
     if not limiter.enabled:
         return
     if not limiter.limiter.hit(parse(rate), name, f"member:{member_id}"):
-        raise Invalid(message)
+        raise Invalid(str(message))
 
 
 class PerSocket:
@@ -71,4 +74,4 @@ def check_pace(member: Member, action: str) -> None:
     limit = RateLimitItemPerSecond(count, seconds)
     prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
     if not _limiter().hit(limit, prefix, "socket", action, str(member.id)):
-        raise Invalid(TOO_FAST)
+        raise Invalid(str(TOO_FAST))

@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, false, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -80,7 +81,7 @@ def readable_channel(member: Member, slug: str) -> Channel:
     if channel is not None and row[1] is not None:
         setattr(channel, _SEATS, {member.id: row[1]})  # the session's map is weak
     if channel is None or not can_read(member, channel):
-        raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
+        raise NotFound(_("Ce canal n'existe pas ou ne vous est pas ouvert."))
     return channel
 
 
@@ -163,9 +164,14 @@ def list_messages(
     """Messages in id order: those after an id (catch-up) or the latest ones;
     with `thread`, only that thread's first message and its replies."""
     if not can_read(member, channel):
-        raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
+        raise NotFound(_("Ce canal n'existe pas ou ne vous est pas ouvert."))
     if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"La limite doit être comprise entre 1 et {MAX_LIMIT}.")
+        raise Invalid(
+            _(
+                "La limite doit être comprise entre 1 et %(most)s.",
+                most=MAX_LIMIT,
+            )
+        )
     query = (
         select(Message)
         .where(Message.channel_id == channel.id)
@@ -248,9 +254,14 @@ def ensure_defi_channels() -> int:
 def _clean_name(name: str) -> str:
     name = clean_spaces(name or "")
     if not name:
-        raise Invalid("Donnez un nom au canal.")
+        raise Invalid(_("Donnez un nom au canal."))
     if len(name) > MAX_NAME:
-        raise Invalid(f"Le nom du canal est trop long ({MAX_NAME} caractères au plus).")
+        raise Invalid(
+            _(
+                "Le nom du canal est trop long (%(most)s caractères au plus).",
+                most=MAX_NAME,
+            )
+        )
     return name
 
 
@@ -261,7 +272,7 @@ def create_channel(
     name = _clean_name(name)
     description = clean_spaces(description or "")
     if len(description) > 300:
-        raise Invalid("La description est trop longue (300 caractères au plus).")
+        raise Invalid(_("La description est trop longue (300 caractères au plus)."))
     channel = Channel(
         slug=_new_channel_slug(name, private),
         name=name,
@@ -311,9 +322,9 @@ def start_direct(member: Member, others: list[Member]) -> Channel:
     """The direct conversation between these members, created the first time."""
     people = {m.id: m for m in [member, *others] if m.active}
     if len(people) < 2 or any(not m.active for m in others):
-        raise Invalid("Choisissez au moins un autre membre actif.")
+        raise Invalid(_("Choisissez au moins un autre membre actif."))
     if len(people) > 9:
-        raise Invalid("Une conversation directe réunit au plus 9 membres.")
+        raise Invalid(_("Une conversation directe réunit au plus 9 membres."))
     slug = direct_slug(people)
     channel = get_channel(slug)
     if channel is None:
@@ -333,7 +344,9 @@ def join_channel(member: Member, channel: Channel) -> None:
     if membership(member, channel) is not None:
         return
     if not channel.is_public:
-        raise NotAllowed("Ce canal est privé : un de ses membres doit vous y inviter.")
+        raise NotAllowed(
+            _("Ce canal est privé : un de ses membres doit vous y inviter.")
+        )
     db.session.add(ChannelMember(channel=channel, member=member))
     db.session.commit()
 
@@ -341,11 +354,11 @@ def join_channel(member: Member, channel: Channel) -> None:
 def invite_to_channel(actor: Member, channel: Channel, member: Member) -> None:
     """A member of a private channel (or staff) brings someone in."""
     if channel.kind == "direct":
-        raise Invalid("On ne peut pas ajouter de membre à une conversation directe.")
+        raise Invalid(_("On ne peut pas ajouter de membre à une conversation directe."))
     if membership(actor, channel) is None and not actor.is_staff:
-        raise NotAllowed("Seuls les membres du canal peuvent y inviter.")
+        raise NotAllowed(_("Seuls les membres du canal peuvent y inviter."))
     if not member.active:
-        raise Invalid("Ce membre n'est plus actif.")
+        raise Invalid(_("Ce membre n'est plus actif."))
     if membership(member, channel) is None:
         db.session.add(ChannelMember(channel=channel, member=member))
         db.session.commit()
@@ -381,7 +394,9 @@ def drop_from_defi_channel(defi: Defi, member: Member) -> str | None:
 def set_archived(actor: Member, channel: Channel, archived: bool) -> None:
     """Archive (read-only, still searchable) or reopen; its creator or staff."""
     if not (actor.is_staff or channel.created_by_id == actor.id):
-        raise NotAllowed("Seuls le créateur du canal et l'équipe peuvent l'archiver.")
+        raise NotAllowed(
+            _("Seuls le créateur du canal et l'équipe peuvent l'archiver.")
+        )
     channel.archived = archived
     db.session.commit()
 
@@ -402,9 +417,14 @@ def reply_counts(messages: list[Message]) -> dict[int, int]:
 
 def _clean_body(body: object) -> str:
     if not isinstance(body, str) or not body.strip():
-        raise Invalid("Le message est vide.")
+        raise Invalid(_("Le message est vide."))
     if len(body) > MAX_BODY:
-        raise Invalid(f"Le message est trop long ({MAX_BODY} caractères au plus).")
+        raise Invalid(
+            _(
+                "Le message est trop long (%(most)s caractères au plus).",
+                most=MAX_BODY,
+            )
+        )
     return body.strip()
 
 
@@ -412,7 +432,7 @@ def _clean_client_id(client_id: object) -> str | None:
     if client_id in (None, ""):
         return None
     if not isinstance(client_id, str) or len(client_id) > 64:
-        raise Invalid("Identifiant client invalide (64 caractères au plus).")
+        raise Invalid(_("Identifiant client invalide (64 caractères au plus)."))
     return client_id
 
 
@@ -454,9 +474,9 @@ def preview(body: object) -> str:
 
 def _check_can_post(author: Member, channel: Channel) -> None:
     if not can_read(author, channel):
-        raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
+        raise NotFound(_("Ce canal n'existe pas ou ne vous est pas ouvert."))
     if channel.archived:
-        raise NotAllowed("Ce canal est archivé : on peut le lire, plus y écrire.")
+        raise NotAllowed(_("Ce canal est archivé : on peut le lire, plus y écrire."))
 
 
 def _existing(author: Member, client_id: str | None) -> Message | None:
@@ -488,7 +508,7 @@ def _retry_or_flood(author: Member, client_id: str | None) -> Message | None:
         return db.session.get(Message, stored_id)
     if sent >= count:
         raise Invalid(
-            "Vous envoyez des messages trop vite : patientez quelques secondes."
+            _("Vous envoyez des messages trop vite : patientez quelques secondes.")
         )
     return None
 
@@ -498,10 +518,10 @@ def _thread_root(channel: Channel, parent_id: object) -> Message | None:
     if parent_id in (None, ""):
         return None
     if not isinstance(parent_id, int) or isinstance(parent_id, bool):
-        raise Invalid("Identifiant de message invalide.")
+        raise Invalid(_("Identifiant de message invalide."))
     parent = db.session.get(Message, parent_id)
     if parent is None or parent.channel_id != channel.id or parent.deleted:
-        raise NotFound("Le message auquel vous répondez n'existe pas.")
+        raise NotFound(_("Le message auquel vous répondez n'existe pas."))
     return parent.parent or parent  # threads stay one level deep
 
 
@@ -510,8 +530,12 @@ def _check_mention_count(notified: list[int]) -> None:
     most = current_app.config["CHAT_MAX_MENTIONS"]
     if len(notified) > most:
         raise Invalid(
-            f"Un message peut mentionner au plus {most} membres "
-            f"(celui-ci en mentionne {len(notified)}) : retirez-en quelques-uns."
+            _(
+                "Un message peut mentionner au plus %(most)s membres (celui-ci en "
+                "mentionne %(count)s) : retirez-en quelques-uns.",
+                most=most,
+                count=len(notified),
+            )
         )
 
 
@@ -569,12 +593,12 @@ def post_message(
 
 def _own_message(actor: Member, message_id: object, moderate: bool) -> Message:
     if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise Invalid("Identifiant de message invalide.")
+        raise Invalid(_("Identifiant de message invalide."))
     message = db.session.get(Message, message_id)
     if message is None or message.deleted or not can_read(actor, message.channel):
-        raise NotFound("Ce message n'existe pas.")
+        raise NotFound(_("Ce message n'existe pas."))
     if message.author_id != actor.id and not (moderate and actor.is_staff):
-        raise NotAllowed("Seul son auteur peut modifier ce message.")
+        raise NotAllowed(_("Seul son auteur peut modifier ce message."))
     return message
 
 
@@ -582,7 +606,7 @@ def edit_message(actor: Member, message_id: object, body: object) -> Message:
     """The author rewrites their message; "modifié" shows beside it."""
     message = _own_message(actor, message_id, moderate=False)
     if message.channel.archived:
-        raise NotAllowed("Ce canal est archivé : on peut le lire, plus y écrire.")
+        raise NotAllowed(_("Ce canal est archivé : on peut le lire, plus y écrire."))
     body = _clean_body(body)
     message.body, message.html = body, render_body(body, mentioned_members(body))
     message.edited_at = utcnow()
@@ -620,17 +644,17 @@ def toggle_reaction(member: Member, message_id: object, emoji: object) -> Messag
         "reaction",
         member.id,
         current_app.config["CHAT_REACTION_RATE_LIMIT"],
-        "Vous réagissez trop vite : patientez un peu avant de réagir à nouveau.",
+        _("Vous réagissez trop vite : patientez un peu avant de réagir à nouveau."),
     )
     if emoji not in REACTIONS:
-        raise Invalid("Réaction inconnue.")
+        raise Invalid(_("Réaction inconnue."))
     if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise Invalid("Identifiant de message invalide.")
+        raise Invalid(_("Identifiant de message invalide."))
     message = db.session.get(Message, message_id)
     if message is None or message.deleted or not can_read(member, message.channel):
-        raise NotFound("Ce message n'existe pas.")
+        raise NotFound(_("Ce message n'existe pas."))
     if message.channel.archived:
-        raise NotAllowed("Ce canal est archivé : on peut le lire, plus y écrire.")
+        raise NotAllowed(_("Ce canal est archivé : on peut le lire, plus y écrire."))
     mine = db.session.get(Reaction, (message.id, member.id, emoji))
     if mine is None:
         message.reactions.append(Reaction(member=member, emoji=emoji))
@@ -654,10 +678,10 @@ def toggle_reaction(member: Member, message_id: object, emoji: object) -> Messag
 def mark_read(member: Member, channel: Channel, message_id: object) -> int:
     """Remember the last message read; returns what is left unread there."""
     if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise Invalid("Identifiant de message invalide.")
+        raise Invalid(_("Identifiant de message invalide."))
     seat = membership(member, channel)
     if seat is None:
-        raise NotAllowed("Rejoignez le canal pour suivre vos messages non lus.")
+        raise NotAllowed(_("Rejoignez le canal pour suivre vos messages non lus."))
     newest = db.session.scalar(
         select(func.max(Message.id)).where(Message.channel_id == channel.id)
     )
@@ -669,7 +693,7 @@ def mark_read(member: Member, channel: Channel, message_id: object) -> int:
 def announce_typing(member: Member, channel: Channel, skip_sid: str) -> None:
     """Tell the others in the channel that the member is typing."""
     if not can_read(member, channel) or channel.archived:
-        raise NotFound("Ce canal n'existe pas ou ne vous est pas ouvert.")
+        raise NotFound(_("Ce canal n'existe pas ou ne vous est pas ouvert."))
     realtime.publish(
         realtime.channel_room(channel.id),
         "typing",

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -24,7 +25,7 @@ from app.members.models import Member, Skill
 from app.timeutil import utcnow
 
 TEAM_ROLES = ("eig", "mentor")
-TEAM_ROLE_LABELS = {"eig": "EIG", "mentor": "Mentor"}
+TEAM_ROLE_LABELS = {"eig": _l("EIG"), "mentor": _l("Mentor")}
 
 defi_themes = Table(
     "defi_themes",
@@ -143,7 +144,7 @@ class DefiMembership(db.Model):
 
     @property
     def role_label(self) -> str:
-        return TEAM_ROLE_LABELS.get(self.role, self.role)
+        return str(TEAM_ROLE_LABELS.get(self.role, self.role))
 
 
 class TeamRequest(db.Model):
@@ -176,4 +177,4 @@ class TeamRequest(db.Model):
 
     @property
     def role_label(self) -> str:
-        return TEAM_ROLE_LABELS.get(self.role, self.role)
+        return str(TEAM_ROLE_LABELS.get(self.role, self.role))

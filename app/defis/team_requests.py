@@ -5,6 +5,7 @@ The team and the staff are told; one of them accepts (the member joins the team
 and its channel) or declines. Each answer is in the audit log.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.admin.services import audit
@@ -52,21 +53,24 @@ def can_ask(member: Member, defi: Defi) -> bool:
 def ask_to_join(member: Member, defi: Defi, role: str, message: str) -> TeamRequest:
     """Ask to join the team; the team and the staff are told."""
     if not can_ask(member, defi):
-        raise NotAllowed("Vous faites déjà partie de l'équipe de ce défi.")
+        raise NotAllowed(_("Vous faites déjà partie de l'équipe de ce défi."))
     if role not in TEAM_ROLES:
-        raise Invalid("Le rôle dans l'équipe doit être EIG ou mentor.", field="role")
+        raise Invalid(_("Le rôle dans l'équipe doit être EIG ou mentor."), field="role")
     message = clean_spaces(message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise Invalid(
-            f"Le mot pour l'équipe fait au plus {MAX_MESSAGE} caractères.",
+            _(
+                "Le mot pour l'équipe fait au plus %(most)s caractères.",
+                most=MAX_MESSAGE,
+            ),
             field="message",
         )
     if pending_request(member, defi) is not None:
-        raise Invalid("Votre demande attend déjà la réponse de l'équipe.")
+        raise Invalid(_("Votre demande attend déjà la réponse de l'équipe."))
     request = TeamRequest(defi=defi, member=member, role=role, message=message)
     db.session.add(request)
     db.session.commit()
-    notifications.notify_team_request(member, defi, request.role_label, _deciders(defi))
+    notifications.notify_team_request(member, defi, request.role, _deciders(defi))
     return request
 
 
@@ -82,7 +86,7 @@ def _deciders(defi: Defi) -> list[Member]:
 def get_request(defi: Defi, request_id: int) -> TeamRequest:
     request = db.session.get(TeamRequest, request_id)
     if request is None or request.defi_id != defi.id:
-        raise NotFound("Demande introuvable.")
+        raise NotFound(_("Demande introuvable."))
     return request
 
 
@@ -91,10 +95,10 @@ def answer(actor: Member, request: TeamRequest, accept: bool) -> None:
     defi = request.defi
     if not can_edit_defi(actor, defi):
         raise NotAllowed(
-            "Seuls l'équipe du défi et l'équipe du programme répondent aux demandes."
+            _("Seuls l'équipe du défi et l'équipe du programme répondent aux demandes.")
         )
     if request.status != "pending":
-        raise Invalid("Quelqu'un a déjà répondu à cette demande.")
+        raise Invalid(_("Quelqu'un a déjà répondu à cette demande."))
     request.status = "accepted" if accept else "declined"
     request.decided_at = utcnow()
     request.decided_by = actor
@@ -111,9 +115,9 @@ def answer(actor: Member, request: TeamRequest, accept: bool) -> None:
 def withdraw(member: Member, request: TeamRequest) -> None:
     """The member takes back a request still waiting."""
     if request.member_id != member.id:
-        raise NotAllowed("Seul l'auteur d'une demande peut la retirer.")
+        raise NotAllowed(_("Seul l'auteur d'une demande peut la retirer."))
     if request.status != "pending":
-        raise Invalid("Cette demande a déjà reçu une réponse.")
+        raise Invalid(_("Cette demande a déjà reçu une réponse."))
     request.status = "withdrawn"
     request.decided_at = utcnow()
     db.session.commit()

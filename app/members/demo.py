@@ -3,6 +3,7 @@
 import random
 
 from faker import Faker
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.auth.services import set_password
@@ -103,7 +104,7 @@ def create_staff(username: str, email: str, password: str) -> Member:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise Invalid(
-            "Identifiant invalide : 3 à 40 lettres minuscules, chiffres, . _ -"
+            _("Identifiant invalide : 3 à 40 lettres minuscules, chiffres, . _ -")
         )
     services.check_username(username)
     services.check_email(email.strip().lower())

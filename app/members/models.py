@@ -3,6 +3,7 @@
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,10 +17,10 @@ ROLES = ("eig", "alumni", "mentor", "staff")
 # Who may see a member's e-mail address and city (the member and staff always do).
 VISIBILITIES = ("members", "staff")
 ROLE_LABELS = {
-    "eig": "EIG",
-    "alumni": "Alumni",
-    "mentor": "Mentor",
-    "staff": "Équipe du programme",
+    "eig": _l("EIG"),
+    "alumni": _l("Alumni"),
+    "mentor": _l("Mentor"),
+    "staff": _l("Équipe du programme"),
 }
 
 member_skills = Table(
@@ -111,7 +112,7 @@ class Member(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return str(ROLE_LABELS.get(self.role, self.role))
 
     def shows(self, field: str, viewer) -> bool:
         """Whether `viewer` may see this member's `email` or `city`."""

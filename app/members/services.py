@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -42,25 +43,25 @@ def check_email(email: str) -> None:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        raise Invalid("Adresse e-mail invalide.") from None
+        raise Invalid(_("Adresse e-mail invalide.")) from None
     taken = db.session.scalar(
         select(Member.id).where(func.lower(Member.email) == email.lower())
     )
     if taken:
-        raise Invalid("Un membre utilise déjà cette adresse e-mail.")
+        raise Invalid(_("Un membre utilise déjà cette adresse e-mail."))
 
 
 def check_username(username: str) -> None:
     if db.session.scalar(select(Member.id).where(Member.username == username)):
-        raise Invalid("Cet identifiant est déjà pris.")
+        raise Invalid(_("Cet identifiant est déjà pris."))
 
 
 def clean_display_name(name: str) -> str:
     name = clean_spaces(name or "")
     if not name:
-        raise Invalid("Le nom affiché est obligatoire.")
+        raise Invalid(_("Le nom affiché est obligatoire."))
     if len(name) > PROFILE_LIMITS["display_name"]:
-        raise Invalid("Le nom affiché est trop long (120 caractères au plus).")
+        raise Invalid(_("Le nom affiché est trop long (120 caractères au plus)."))
     return name
 
 
@@ -116,11 +117,20 @@ def clean_link(field: str, url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 300:
         raise Invalid(
-            f"Lien invalide : {url[:80]} (une adresse http(s):// est attendue)."
+            _(
+                "Lien invalide : %(url)s (une adresse http(s):// est attendue).",
+                url=url[:80],
+            )
         )
     hosts = LINK_FIELDS[field]
     if hosts and not any(_on_site(parts.hostname or "", h) for h in hosts):
-        raise Invalid(f"Ce lien ne pointe pas vers {hosts[0]} : {url[:80]}.")
+        raise Invalid(
+            _(
+                "Ce lien ne pointe pas vers %(host)s : %(url)s.",
+                host=hosts[0],
+                url=url[:80],
+            )
+        )
     return url
 
 
@@ -135,7 +145,9 @@ def clean_profile(fields: dict) -> dict:
         if name in fields:
             value = (fields.pop(name) or "").strip()
             if len(value) > PROFILE_LIMITS[name]:
-                raise Invalid(f"Le champ « {name} » est trop long.", field=name)
+                raise Invalid(
+                    _("Le champ « %(name)s » est trop long.", name=name), field=name
+                )
             clean[name] = value if name == "bio" else clean_spaces(value)
     if "bio" in clean:
         with about_field("bio"):
@@ -149,14 +161,16 @@ def clean_profile(fields: dict) -> dict:
     if "skills" in fields:
         clean["skills"] = split_tags(fields.pop("skills") or "")
     if fields:
-        raise Invalid("Champs inconnus : " + ", ".join(sorted(fields)))
+        raise Invalid(
+            _("Champs inconnus : %(names)s.", names=", ".join(sorted(fields)))
+        )
     return clean
 
 
 def update_profile(actor: Member, member: Member, **fields) -> Member:
     """Change a profile; only the member and staff may. All fields or nothing."""
     if not can_edit_member(actor, member):
-        raise NotAllowed("Vous ne pouvez modifier que votre propre profil.")
+        raise NotAllowed(_("Vous ne pouvez modifier que votre propre profil."))
     clean = clean_profile(fields)
     if "skills" in clean:
         member.skills = get_or_create_skills(clean.pop("skills"))
@@ -189,14 +203,14 @@ def member_filters(**raw) -> MemberFilters:
     """Validate directory filters given as strings; Invalid names the bad one."""
     role = (raw.get("role") or "").strip()
     if role and role not in ROLES:
-        raise Invalid(f"Rôle inconnu : {role[:40]}.")
+        raise Invalid(_("Rôle inconnu : %(role)s.", role=role[:40]))
     year_raw = (raw.get("year") or "").strip()
     year = whole_number(year_raw, 2000, 2100)
     if year_raw and year is None:
-        raise Invalid("L'année doit être un nombre, par exemple 2019.")
+        raise Invalid(_("L'année doit être un nombre, par exemple 2019."))
     q = clean_spaces(raw.get("q") or "")
     if len(q) > 200:
-        raise Invalid("La recherche est trop longue (200 caractères au plus).")
+        raise Invalid(_("La recherche est trop longue (200 caractères au plus)."))
     return MemberFilters(
         q=q,
         role=role,

@@ -5,6 +5,8 @@ every function that reads or changes requests first applies the expiry, and
 `flask send-digest` sweeps too.
 """
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -47,14 +49,21 @@ def save_mentor_profile(
 ) -> MentorProfile:
     """An alumni or mentor says whether, on what, and for how many they mentor."""
     if not can_mentor(member):
-        raise NotAllowed("Seuls les alumni et les mentors proposent du mentorat.")
+        raise NotAllowed(_("Seuls les alumni et les mentors proposent du mentorat."))
     if not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY:
         raise Invalid(
-            f"La capacité va de 1 à {MAX_CAPACITY} personnes suivies.", field="capacity"
+            _(
+                "La capacité va de 1 à %(most)s personnes suivies.",
+                most=MAX_CAPACITY,
+            ),
+            field="capacity",
         )
     names = split_tags(topics, max_tags=MAX_TOPICS + 1)
     if len(names) > MAX_TOPICS:
-        raise Invalid(f"Indiquez {MAX_TOPICS} sujets au plus.", field="topics")
+        raise Invalid(
+            _("Indiquez %(most)s sujets au plus.", most=MAX_TOPICS),
+            field="topics",
+        )
     profile = mentor_profile(member) or MentorProfile(member_id=member.id)
     profile.capacity = capacity
     profile.topics = members.get_or_create_skills(names)
@@ -102,7 +111,7 @@ def expire_pending() -> int:
 def _clean_topic(topic: object) -> str:
     topic = clean_spaces(str(topic or ""))
     if not 2 <= len(topic) <= 80:
-        raise Invalid("Le sujet fait de 2 à 80 caractères.", field="topic")
+        raise Invalid(_("Le sujet fait de 2 à 80 caractères."), field="topic")
     return topic
 
 
@@ -110,17 +119,21 @@ def _clean_message(message: object) -> str:
     message = str(message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise Invalid(
-            f"Le message fait {MAX_MESSAGE} caractères au plus.", field="message"
+            _(
+                "Le message fait %(most)s caractères au plus.",
+                most=MAX_MESSAGE,
+            ),
+            field="message",
         )
     return message
 
 
 def _check_mentor_has_room(mentor: Member) -> None:
     if not can_mentor(mentor) or not mentor.open_to_mentoring:
-        raise Invalid("Ce membre ne propose pas de mentorat en ce moment.")
+        raise Invalid(_("Ce membre ne propose pas de mentorat en ce moment."))
     capacity = suggestions.capacity_of(mentor_profile(mentor))
     if suggestions.active_mentees([mentor.id]).get(mentor.id, 0) >= capacity:
-        raise Invalid("Ce mentor suit déjà autant de personnes qu'il le peut.")
+        raise Invalid(_("Ce mentor suit déjà autant de personnes qu'il le peut."))
 
 
 def _open_between(asker: Member, mentor: Member) -> MentoringRequest | None:
@@ -139,13 +152,13 @@ def ask_for_mentoring(
     """An EIG asks a mentor for help on a topic; the mentor is notified."""
     expire_pending()
     if not can_ask(asker):
-        raise NotAllowed("Seuls les EIG en cours de défi demandent du mentorat.")
+        raise NotAllowed(_("Seuls les EIG en cours de défi demandent du mentorat."))
     if mentor.id == asker.id:
-        raise Invalid("Vous ne pouvez pas vous demander du mentorat à vous-même.")
+        raise Invalid(_("Vous ne pouvez pas vous demander du mentorat à vous-même."))
     topic, message = _clean_topic(topic), _clean_message(message)
     _check_mentor_has_room(mentor)
     if _open_between(asker, mentor) is not None:
-        raise Invalid("Vous avez déjà une demande en cours auprès de ce mentor.")
+        raise Invalid(_("Vous avez déjà une demande en cours auprès de ce mentor."))
     request = MentoringRequest(
         asker=asker,
         mentor=mentor,
@@ -179,7 +192,7 @@ def visible_request(member: Member, request_id: object) -> MentoringRequest:
     if isinstance(request_id, int) and not isinstance(request_id, bool):
         request = db.session.get(MentoringRequest, request_id)
     if request is None or member.id not in (request.asker_id, request.mentor_id):
-        raise NotFound("Cette demande de mentorat n'existe pas.")
+        raise NotFound(_("Cette demande de mentorat n'existe pas."))
     return request
 
 
@@ -189,9 +202,9 @@ def answer_request(
     """The mentor accepts or declines a pending request; the asker is notified."""
     request = visible_request(mentor, request_id)
     if request.mentor_id != mentor.id:
-        raise NotAllowed("Seul le mentor sollicité répond à cette demande.")
+        raise NotAllowed(_("Seul le mentor sollicité répond à cette demande."))
     if request.status != "pending":
-        raise Invalid(_STATE_ERRORS.get(request.status, "Cette demande est close."))
+        raise Invalid(str(_STATE_ERRORS.get(request.status, _STATE_ERRORS["closed"])))
     message = _clean_message(message)
     if accept:
         _check_mentor_has_room(mentor)
@@ -213,10 +226,10 @@ def answer_request(
 
 
 _STATE_ERRORS = {
-    "accepted": "Cette demande a déjà été acceptée.",
-    "declined": "Cette demande a déjà été déclinée.",
-    "expired": "Cette demande a expiré : elle n'attend plus de réponse.",
-    "closed": "Cette demande est close.",
+    "accepted": _l("Cette demande a déjà été acceptée."),
+    "declined": _l("Cette demande a déjà été déclinée."),
+    "expired": _l("Cette demande a expiré : elle n'attend plus de réponse."),
+    "closed": _l("Cette demande est close."),
 }
 
 
@@ -224,7 +237,7 @@ def close_request(member: Member, request_id: object) -> MentoringRequest:
     """Either side ends an accepted mentoring; the mentor has room again."""
     request = visible_request(member, request_id)
     if request.status != "accepted":
-        raise Invalid("Seul un mentorat en cours peut être terminé.")
+        raise Invalid(_("Seul un mentorat en cours peut être terminé."))
     request.status, request.closed_at = "closed", timeutil.utcnow()
     db.session.commit()
     return request
@@ -260,7 +273,7 @@ def requests_of(
 def figures(staff: Member) -> dict:
     """Aggregate figures for the programme team: no names, no messages."""
     if not staff.is_staff:
-        raise NotAllowed("Réservé à l'équipe du programme.")
+        raise NotAllowed(_("Réservé à l'équipe du programme."))
     expire_pending()
     rows = db.session.execute(
         select(

@@ -144,7 +144,9 @@ def notify_defi_team(actor: Member, defi, member: Member) -> None:
 
 
 def notify_team_request(member: Member, defi, role: str, deciders) -> None:
-    """A member asks to join a défi's team: its team and the staff are told."""
+    """A member asks to join a défi's team: its team and the staff are told.
+
+    `role` is the code ("eig", "mentor"): its label is written when shown."""
     notify_many(
         "team_request",
         deciders,

@@ -6,6 +6,7 @@ recipient and only once.
 """
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
@@ -51,7 +52,7 @@ def use_open_link(member: Member, token: str) -> str:
     try:
         data = _serializer("notification-link").loads(token)
     except BadSignature:
-        raise Invalid("Ce lien de notification n'est pas valide.") from None
+        raise Invalid(_("Ce lien de notification n'est pas valide.")) from None
     notification = None
     if isinstance(data, dict) and isinstance(data.get("n"), int):
         notification = db.session.get(Notification, data["n"])
@@ -61,10 +62,10 @@ def use_open_link(member: Member, token: str) -> str:
         or notification.recipient_id != member.id
         or data.get("r") != member.id
     ):
-        raise NotFound("Ce lien ne correspond à aucune de vos notifications.")
+        raise NotFound(_("Ce lien ne correspond à aucune de vos notifications."))
     if notification.link_used_at is not None:
         raise LinkUsed(
-            "Ce lien a déjà été utilisé. Retrouvez la notification dans votre liste."
+            _("Ce lien a déjà été utilisé. Retrouvez la notification dans votre liste.")
         )
     now = timeutil.utcnow()
     notification.link_used_at = now
@@ -91,7 +92,7 @@ def unsubscribe_url(kind: str, *, member: Member | None = None, email: str = "")
 
 def read_unsubscribe(token: str) -> tuple[str, Member | None, str]:
     """(kind, member, address) of an unsubscribe link, or Invalid."""
-    bad = Invalid("Ce lien de désabonnement n'est pas valide.")
+    bad = Invalid(_("Ce lien de désabonnement n'est pas valide."))
     try:
         data = _serializer("unsubscribe").loads(token)
     except BadSignature:

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -244,7 +245,7 @@ def own_notification(member: Member, notification_id: object) -> Notification:
     if isinstance(notification_id, int) and not isinstance(notification_id, bool):
         notification = db.session.get(Notification, notification_id)
     if notification is None or notification.recipient_id != member.id:
-        raise NotFound("Cette notification n'existe pas.")
+        raise NotFound(_("Cette notification n'existe pas."))
     return notification
 
 
@@ -321,9 +322,9 @@ def in_app_preferences(member: Member) -> dict[str, bool]:
 
 def _check_choice(kind: str, mode: str) -> None:
     if kind not in KINDS:
-        raise Invalid("Type de notification inconnu.")
+        raise Invalid(_("Type de notification inconnu."))
     if mode not in EMAIL_MODES or (kind in IN_APP_ONLY and mode != "off"):
-        raise Invalid("Choix d'envoi inconnu.")
+        raise Invalid(_("Choix d'envoi inconnu."))
 
 
 def set_preferences(
@@ -334,7 +335,7 @@ def set_preferences(
     for kind, mode in modes.items():
         _check_choice(kind, mode)
     if any(kind not in KINDS for kind in shown):
-        raise Invalid("Type de notification inconnu.")
+        raise Invalid(_("Type de notification inconnu."))
     for kind in {*modes, *shown}:
         choice = db.session.get(NotificationPreference, (member.id, kind))
         if choice is None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from flask_babel import force_locale, gettext, ngettext
 
+from app.defis.models import TEAM_ROLE_LABELS
 from app.notifications.models import Notification
 
 EXCERPT_LENGTH = 80
@@ -105,7 +106,7 @@ RENDERERS: dict[str, Callable[[dict, int], str]] = {
     "team_request": lambda p, _n: gettext(
         "%(actor)s demande à rejoindre l’équipe du défi «\u202f%(defi)s\u202f» "
         "comme %(role)s.",
-        **p,
+        **(p | {"role": TEAM_ROLE_LABELS.get(p["role"], p["role"])}),
     ),
     "mentoring_request": lambda p, _n: gettext(
         "%(actor)s vous demande du mentorat : « %(topic)s ».", **p

@@ -6,6 +6,7 @@ such act is written to the audit log.
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from app import realtime
@@ -24,14 +25,14 @@ from app.timeutil import utcnow
 
 def _require_self_or_staff(actor: Member, member: Member) -> None:
     if actor.id != member.id and not actor.is_staff:
-        raise NotAllowed("Seul le membre lui-même ou l'équipe du programme le peut.")
+        raise NotAllowed(_("Seul le membre lui-même ou l'équipe du programme le peut."))
 
 
 def set_visibility(actor: Member, member: Member, *, email: str, city: str) -> None:
     """Choose who sees one's e-mail address and city."""
     _require_self_or_staff(actor, member)
     if email not in VISIBILITIES or city not in VISIBILITIES:
-        raise Invalid("Choix de visibilité inconnu.")
+        raise Invalid(_("Choix de visibilité inconnu."))
     member.email_visibility, member.city_visibility = email, city
     refresh_search_text(member)
     db.session.commit()
@@ -55,8 +56,10 @@ def _check_not_last_staff(member: Member) -> None:
     )
     if staff <= 1:
         raise Invalid(
-            "Ce compte est le dernier de l'équipe du programme : "
-            "donnez ce rôle à quelqu'un d'autre avant de le supprimer."
+            _(
+                "Ce compte est le dernier de l'équipe du programme : "
+                "donnez ce rôle à quelqu'un d'autre avant de le supprimer."
+            )
         )
 
 

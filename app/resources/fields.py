@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.defis.models import Defi
@@ -22,21 +23,26 @@ def clean_url(url: object) -> str | None:
     if url is None or (isinstance(url, str) and not url.strip()):
         return None
     if not isinstance(url, str):
-        raise Invalid("L'adresse doit être un texte.")
+        raise Invalid(_("L'adresse doit être un texte."))
     url = url.strip()
     parts = urlsplit(url)
     plain = url.isprintable() and not any(c.isspace() for c in url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or not plain:
         raise Invalid(
-            "Adresse invalide : une adresse http:// ou https:// est attendue."
+            _("Adresse invalide : une adresse http:// ou https:// est attendue.")
         )
     if parts.username or parts.password:
-        raise Invalid("Adresse invalide : elle ne doit pas contenir d'identifiants.")
+        raise Invalid(_("Adresse invalide : elle ne doit pas contenir d'identifiants."))
     if not _valid_port(parts):
-        raise Invalid("Adresse invalide : le port doit être un nombre.")
+        raise Invalid(_("Adresse invalide : le port doit être un nombre."))
     url = to_uri(url)
     if len(url) > LIMITS["url"]:
-        raise Invalid(f"Adresse trop longue ({LIMITS['url']} caractères au plus).")
+        raise Invalid(
+            _(
+                "Adresse trop longue (%(most)s caractères au plus).",
+                most=LIMITS["url"],
+            )
+        )
     return url
 
 
@@ -52,10 +58,16 @@ def _text(name: str, value: object, label: str) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise Invalid(f"Le champ « {label} » doit être un texte.")
+        raise Invalid(_("Le champ « %(label)s » doit être un texte.", label=label))
     value = value.strip() if name == "description" else clean_spaces(value)
     if len(value) > LIMITS[name]:
-        raise Invalid(f"Le champ « {label} » est trop long ({LIMITS[name]} au plus).")
+        raise Invalid(
+            _(
+                "Le champ « %(label)s » est trop long (%(most)s au plus).",
+                label=label,
+                most=LIMITS[name],
+            )
+        )
     return value
 
 
@@ -63,7 +75,7 @@ def _tags(value: object) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         value = ",".join(value)
     if value is not None and not isinstance(value, str):
-        raise Invalid("Les mots-clés sont une liste de textes.")
+        raise Invalid(_("Les mots-clés sont une liste de textes."))
     return split_tags(value or "", max_tags=15)
 
 
@@ -71,29 +83,34 @@ def _defi(slug: object) -> Defi | None:
     if slug in (None, ""):
         return None
     if not isinstance(slug, str):
-        raise Invalid("Le défi est désigné par son identifiant (slug).")
+        raise Invalid(_("Le défi est désigné par son identifiant (slug)."))
     defi = db.session.scalar(select(Defi).where(Defi.slug == slug.strip()))
     if defi is None:
-        raise Invalid("Ce défi n'existe pas.")
+        raise Invalid(_("Ce défi n'existe pas."))
     return defi
 
 
 def _one(name: str, value: object):
     if name == "kind":
         if value not in KINDS:
-            raise Invalid("Type de ressource inconnu : choisissez " + ", ".join(KINDS))
+            raise Invalid(
+                _(
+                    "Type de ressource inconnu : choisissez %(kinds)s.",
+                    kinds=", ".join(KINDS),
+                )
+            )
         return value
     if name == "licence":
         if value not in ("", None, *LICENCE_LABELS):
-            raise Invalid("Licence inconnue : choisissez-en une de la liste.")
+            raise Invalid(_("Licence inconnue : choisissez-en une de la liste."))
         return value or ""
     if name == "title":
-        title = _text("title", value, "titre")
+        title = _text("title", value, _("titre"))
         if not title:
-            raise Invalid("Le titre est obligatoire.")
+            raise Invalid(_("Le titre est obligatoire."))
         return title
     if name == "description":
-        description = _text("description", value, "description")
+        description = _text("description", value, _("description"))
         check_markdown(description)
         return description
     if name == "url":
@@ -107,7 +124,8 @@ def clean_fields(fields: dict, *, complete: bool) -> dict:
     """Check the fields given; `complete`: kind and title are required."""
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
-        raise Invalid("Champs inconnus : " + ", ".join(name[:40] for name in unknown))
+        names = ", ".join(name[:40] for name in unknown)
+        raise Invalid(_("Champs inconnus : %(names)s.", names=names))
     if complete:
         fields = {"kind": None, "title": None} | fields
     return {name: _checked(name, value) for name, value in fields.items()}

@@ -10,6 +10,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from app.errors import Invalid
 
 
@@ -80,7 +82,13 @@ HEAD = 4096
 
 
 def _refused(reason: str) -> Invalid:
-    return Invalid(f"{reason} Formats acceptés : {ALLOWED_TEXT}.")
+    return Invalid(
+        _(
+            "%(reason)s Formats acceptés : %(formats)s.",
+            reason=reason,
+            formats=ALLOWED_TEXT,
+        )
+    )
 
 
 def _zip_type(path: Path, head: bytes) -> FileType:
@@ -92,9 +100,9 @@ def _zip_type(path: Path, head: bytes) -> FileType:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise _refused("Cette archive zip est illisible.") from None
+        raise _refused(_("Cette archive zip est illisible.")) from None
     if any(name in names for name in PROGRAM_ENTRIES):
-        raise _refused("Cette archive est un programme (Java ou Android) : refusée.")
+        raise _refused(_("Cette archive est un programme (Java ou Android) : refusée."))
     if "[Content_Types].xml" in names:
         for entry, kind in OOXML.items():
             if entry in names:
@@ -132,7 +140,7 @@ def detect(path: Path) -> FileType:
     with path.open("rb") as file:
         head = file.read(HEAD)
     if head.startswith(EXECUTABLES):
-        raise _refused("Ce fichier est un programme exécutable : refusé.")
+        raise _refused(_("Ce fichier est un programme exécutable : refusé."))
     for signature, kind in SIGNATURES:
         if head.startswith(signature):
             return kind
@@ -144,5 +152,5 @@ def detect(path: Path) -> FileType:
         return TAR
     kind = _csv_type(path, head)
     if kind is None:
-        raise _refused("Le contenu de ce fichier n'est pas d'un type accepté.")
+        raise _refused(_("Le contenu de ce fichier n'est pas d'un type accepté."))
     return kind

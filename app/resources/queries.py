@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
@@ -58,16 +59,16 @@ def resource_filters(**raw) -> ResourceFilters:
     """Validate list filters given as strings; Invalid names the bad one."""
     kind = (raw.get("kind") or "").strip()
     if kind and kind not in KINDS:
-        raise Invalid(f"Type de ressource inconnu : {kind[:40]}.")
+        raise Invalid(_("Type de ressource inconnu : %(kind)s.", kind=kind[:40]))
     licence = (raw.get("licence") or "").strip()
     if licence and licence not in LICENCE_LABELS:
-        raise Invalid(f"Licence inconnue : {licence[:40]}.")
+        raise Invalid(_("Licence inconnue : %(licence)s.", licence=licence[:40]))
     sort = (raw.get("sort") or "newest").strip()
     if sort not in SORTS:
-        raise Invalid("Tri inconnu : « newest » ou « bookmarks ».")
+        raise Invalid(_("Tri inconnu : « newest » ou « bookmarks »."))
     q = clean_spaces(raw.get("q") or "")
     if len(q) > 200:
-        raise Invalid("La recherche est trop longue (200 caractères au plus).")
+        raise Invalid(_("La recherche est trop longue (200 caractères au plus)."))
     return ResourceFilters(
         q=q,
         kind=kind,
@@ -137,7 +138,7 @@ def get_resource(viewer: Member, resource_id: int) -> Resource:
     )
     resource = db.session.scalar(stmt)
     if resource is None or not can_see(viewer, resource):
-        raise NotFound("Cette ressource n'existe pas.")
+        raise NotFound(_("Cette ressource n'existe pas."))
     return resource
 
 

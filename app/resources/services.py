@@ -5,6 +5,7 @@ before the commit and deleted if the commit fails; a file a resource no longer
 needs is deleted after the commit.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -69,7 +70,7 @@ def share_resource(
     clean = clean_fields(fields, complete=True)
     if not clean.get("url") and upload is None:
         raise Invalid(
-            "Donnez l'adresse de la ressource ou joignez un fichier.", field="url"
+            _("Donnez l'adresse de la ressource ou joignez un fichier."), field="url"
         )
     resource = Resource(author=author, tags=[])
     _apply(resource, clean)
@@ -91,13 +92,13 @@ def update_resource(
     """Edit a resource (its author or staff); a new file replaces the old one."""
     if not can_edit_resource(actor, resource):
         raise NotAllowed(
-            "Seuls son auteur et l'équipe du programme modifient une ressource."
+            _("Seuls son auteur et l'équipe du programme modifient une ressource.")
         )
     clean = clean_fields(fields, complete=False)
     url = clean.get("url", resource.url)
     keeps_file = upload is not None or (resource.file_key and not remove_file)
     if not url and not keeps_file:
-        raise Invalid("Une ressource a une adresse ou un fichier.", field="url")
+        raise Invalid(_("Une ressource a une adresse ou un fichier."), field="url")
     _apply(resource, clean)
     old_key = resource.file_key if (upload is not None or remove_file) else None
     stored = uploads.save(upload) if upload is not None else None
@@ -113,7 +114,7 @@ def delete_resource(actor: Member, resource: Resource) -> None:
     """Delete a resource, its comments and bookmarks; its file after the commit."""
     if not can_edit_resource(actor, resource):
         raise NotAllowed(
-            "Seuls son auteur et l'équipe du programme suppriment une ressource."
+            _("Seuls son auteur et l'équipe du programme suppriment une ressource.")
         )
     if actor.id != resource.author_id:
         audit(
@@ -130,7 +131,7 @@ def delete_resource(actor: Member, resource: Resource) -> None:
 def set_hidden(actor: Member, resource: Resource, hidden: bool) -> None:
     """Staff hide a resource (moderation) or show it again; both are audited."""
     if not actor.is_staff:
-        raise NotAllowed("Seule l'équipe du programme modère les ressources.")
+        raise NotAllowed(_("Seule l'équipe du programme modère les ressources."))
     resource.hidden_at = utcnow() if hidden else None
     resource.hidden_by_id = actor.id if hidden else None
     action = "resource.hide" if hidden else "resource.show"
@@ -143,7 +144,7 @@ def set_hidden(actor: Member, resource: Resource, hidden: bool) -> None:
 
 def _check_visible(member: Member, resource: Resource) -> None:
     if not can_see(member, resource):
-        raise NotFound("Cette ressource n'existe pas.")
+        raise NotFound(_("Cette ressource n'existe pas."))
 
 
 def set_bookmark(member: Member, resource: Resource, bookmarked: bool) -> bool:
@@ -165,12 +166,17 @@ def add_comment(author: Member, resource: Resource, body: object) -> ResourceCom
     """Comment on a resource (Markdown, sanitised); then `comment_posted`."""
     _check_visible(author, resource)
     if resource.hidden:
-        raise NotAllowed("Cette ressource est masquée : on ne peut plus la commenter.")
+        raise NotAllowed(
+            _("Cette ressource est masquée : on ne peut plus la commenter.")
+        )
     if not isinstance(body, str) or not body.strip():
-        raise Invalid("Le commentaire est vide.", field="body")
+        raise Invalid(_("Le commentaire est vide."), field="body")
     if len(body) > MAX_COMMENT:
         raise Invalid(
-            f"Le commentaire est trop long ({MAX_COMMENT} caractères au plus).",
+            _(
+                "Le commentaire est trop long (%(most)s caractères au plus).",
+                most=MAX_COMMENT,
+            ),
             field="body",
         )
     body = body.strip()
@@ -194,10 +200,10 @@ def delete_comment(actor: Member, comment_id: int) -> None:
     """Its author, or staff moderating, removes a comment."""
     comment = db.session.get(ResourceComment, comment_id)
     if comment is None or not can_see(actor, comment.resource):
-        raise NotFound("Ce commentaire n'existe pas.")
+        raise NotFound(_("Ce commentaire n'existe pas."))
     if comment.author_id != actor.id:
         if not actor.is_staff:
-            raise NotAllowed("Seul son auteur peut supprimer ce commentaire.")
+            raise NotAllowed(_("Seul son auteur peut supprimer ce commentaire."))
         audit(actor, "resource.comment.delete", f"resource:{comment.resource_id}")
     db.session.delete(comment)
     db.session.commit()

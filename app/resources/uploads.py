@@ -13,6 +13,7 @@ from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.errors import Invalid, about_field
 from app.resources.filetypes import detect
@@ -67,13 +68,20 @@ def clean_filename(name: str) -> str:
     """
     name = unicodedata.normalize("NFKC", (name or "").strip())
     if not name:
-        raise Invalid("Le fichier envoyé n'a pas de nom.")
+        raise Invalid(_("Le fichier envoyé n'a pas de nom."))
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
-        raise Invalid("Nom de fichier refusé : il contient des caractères de contrôle.")
+        raise Invalid(
+            _("Nom de fichier refusé : il contient des caractères de contrôle.")
+        )
     if "/" in name or "\\" in name or not name.strip("."):
-        raise Invalid("Nom de fichier refusé : donnez un simple nom, sans chemin.")
+        raise Invalid(_("Nom de fichier refusé : donnez un simple nom, sans chemin."))
     if len(name) > MAX_NAME:
-        raise Invalid(f"Nom de fichier trop long ({MAX_NAME} caractères au plus).")
+        raise Invalid(
+            _(
+                "Nom de fichier trop long (%(most)s caractères au plus).",
+                most=MAX_NAME,
+            )
+        )
     return name
 
 
@@ -102,13 +110,16 @@ def _copy(stream: BinaryIO, target: Path, limit: int) -> int:
             size += len(chunk)
             if size > limit:
                 raise Invalid(
-                    f"Le fichier dépasse la taille maximale ({readable_size(limit)})."
+                    _(
+                        "Le fichier dépasse la taille maximale (%(size)s).",
+                        size=readable_size(limit),
+                    )
                 )
             out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
     if size == 0:
-        raise Invalid("Le fichier envoyé est vide.")
+        raise Invalid(_("Le fichier envoyé est vide."))
     return size
 
 

@@ -1,5 +1,9 @@
 """Models to search documents: the only module that knows both."""
 
+import functools
+
+from flask_babel import force_locale
+
 from app.channels.models import Message
 from app.defis.models import Defi
 from app.members.models import Member
@@ -13,12 +17,25 @@ def _clamp(value: float) -> float:
     return max(0.5, min(2.0, value))
 
 
+def _in_french(build):
+    """The index analyses French: labels go in in French whatever the page's
+    language (a member editing their profile in English reindexes it)."""
+
+    @functools.wraps(build)
+    def in_french(*args, **kwargs):
+        with force_locale("fr"):
+            return build(*args, **kwargs)
+
+    return in_french
+
+
 def read_text(html: str | None, source: str) -> str:
     """What a reader sees of a Markdown text (so snippets show no `####` or
     `**`); its source when no HTML was stored."""
     return html_text(html) if html else source
 
 
+@_in_french
 def member_document(member: Member) -> Document | None:
     """A member's profile as a document; None when it must not be found."""
     if not member.active:
@@ -120,6 +137,7 @@ def message_document(message: Message) -> Document | None:
     )
 
 
+@_in_french
 def resource_document(resource: Resource) -> Document | None:
     """A shared resource; a hidden one (moderation) is not found."""
     if resource.hidden:
