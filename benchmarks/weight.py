@@ -123,32 +123,39 @@ class Served:
         self.thread.join(timeout=10)
 
 
-def visit(context, url: str) -> dict:
-    """Open url in a new tab: bytes transferred, requests that went over the
-    network (not answered from the cache), LCP in ms, and bytes by URL."""
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    urls, sizes = {}, {}
-    cdp.on(
-        "Network.requestWillBeSent",
-        lambda e: urls.update({e["requestId"]: e["request"]["url"]}),
-    )
-    cdp.on(
-        "Network.loadingFinished",
-        lambda e: sizes.update({e["requestId"]: e["encodedDataLength"]}),
-    )
-    page.goto(url, wait_until="load")
-    lcp = page.evaluate(LARGEST_PAINT)
-    page.wait_for_timeout(300)  # late requests (the socket's handshake) count too
-    page.close()
-    fetched = {urls.get(rid, rid): size for rid, size in sizes.items() if size}
-    return {
-        "bytes": sum(fetched.values()),
-        "requests": len(fetched),
-        "lcp": lcp,
-        "by_url": fetched,
-    }
+class Tab:
+    """A browser tab that counts what each navigation downloads (Chromium's
+    network events: bytes on the wire, headers included)."""
+
+    def __init__(self, context):
+        self.page = context.new_page()
+        cdp = context.new_cdp_session(self.page)
+        cdp.send("Network.enable")
+        self.urls, self.sizes = {}, {}
+        cdp.on("Network.requestWillBeSent", self._sent)
+        cdp.on("Network.loadingFinished", self._finished)
+
+    def _sent(self, event) -> None:
+        self.urls[event["requestId"]] = event["request"]["url"]
+
+    def _finished(self, event) -> None:
+        self.sizes[event["requestId"]] = event["encodedDataLength"]
+
+    def visit(self, url: str) -> dict:
+        """Open url: bytes transferred, requests that went over the network (not
+        answered from the cache), LCP in ms, and bytes by URL."""
+        self.urls.clear()
+        self.sizes.clear()
+        self.page.goto(url, wait_until="load")
+        lcp = self.page.evaluate(LARGEST_PAINT)
+        self.page.wait_for_timeout(300)  # late requests (the socket's) count too
+        fetched = {self.urls.get(r, r): size for r, size in self.sizes.items() if size}
+        return {
+            "bytes": sum(fetched.values()),
+            "requests": len(fetched),
+            "lcp": lcp,
+            "by_url": fetched,
+        }
 
 
 def log_in(context, base: str, username: str, password: str = PASSWORD) -> None:
@@ -173,8 +180,9 @@ def measure(browser, base: str, username: str | None, path: str, runs: int) -> d
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         if username:
             log_in(context, base, username)
-        firsts.append(visit(context, f"{base}{path}"))
-        repeats.append(visit(context, f"{base}{path}"))
+        tab = Tab(context)
+        firsts.append(tab.visit(f"{base}{path}"))
+        repeats.append(tab.visit(f"{base}{path}"))  # the same tab, as a member does
         context.close()
     return {
         "first": _median(firsts),
