@@ -30,13 +30,14 @@ def create_app(config: type[Config] | dict = Config) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_templates(app)
-    from app import cli
+    from app import cli, collation
     from app.errors import register_error_handlers
     from app.ops import overload
 
     register_error_handlers(app)
     overload.register(app)
     cli.register(app)
+    collation.load()
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app

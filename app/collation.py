@@ -26,6 +26,13 @@ def _collator() -> pyuca.Collator:
     return pyuca.Collator()  # reads its table once, on first use (~0.1 s)
 
 
+def load() -> None:
+    """Read pyuca's table now (0.1-0.2 s of Python holding the GIL), at start-up
+    rather than inside the first request that sorts, where every other thread of
+    the process (sockets included) would wait for it."""
+    _collator()
+
+
 @functools.lru_cache(maxsize=65536)
 def french_key(text: str) -> tuple[int, ...]:
     """Sort key putting text in French order: sorted(names, key=french_key)."""
