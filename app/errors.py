@@ -70,9 +70,9 @@ HTTP_CODES = {
 def _page_message(status: int) -> str:
     messages = {
         400: _("La requête est invalide."),
-        403: _("Vous n'avez pas accès à cette page."),
-        404: _("Cette page n'existe pas ou a été déplacée."),
-        405: _("Cette action n'est pas permise ici."),
+        403: _("Vous n’avez pas accès à cette page."),
+        404: _("Cette page n’existe pas ou a été déplacée."),
+        405: _("Cette action n’est pas permise ici."),
         413: _("Le fichier envoyé est trop volumineux."),
         429: _("Trop de tentatives. Réessayez dans une minute."),
     }

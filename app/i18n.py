@@ -2,17 +2,23 @@
 
 The repository holds only text catalogs (app/translations/<lang>/LC_MESSAGES/*.po);
 the binary .mo files Flask-Babel reads are derived data, like the search index.
+
+French, the source language, gets a catalog too, derived from messages.pot: without
+one, gettext picks the plural for every count but 1 ("0 membres"), where French
+says "0 membre".
 """
 
 import os
 import tempfile
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 
 SOURCE_DIR = Path(__file__).parent / "translations"
+SOURCE_LOCALE = "fr"
 
 
 def compile_translations(app: Flask, source: Path = SOURCE_DIR) -> Path:
@@ -22,7 +28,11 @@ def compile_translations(app: Flask, source: Path = SOURCE_DIR) -> Path:
         mo_path = target / po_path.relative_to(source).with_suffix(".mo")
         if _up_to_date(mo_path, po_path):
             continue
-        _compile(po_path, mo_path)
+        _write(_read_po(po_path), mo_path)
+    template = source / "messages.pot"
+    mo_path = target / SOURCE_LOCALE / "LC_MESSAGES" / "messages.mo"
+    if template.exists() and not _up_to_date(mo_path, template):
+        _write(_source_plurals(template), mo_path)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     return target
 
@@ -34,11 +44,24 @@ def _up_to_date(mo_path: Path, po_path: Path) -> bool:
         return False
 
 
-def _compile(po_path: Path, mo_path: Path) -> None:
-    """Compile one catalog; several processes may start at once, so swap it in."""
-    locale = po_path.parent.parent.name
+def _read_po(po_path: Path) -> Catalog:
     with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=locale)
+        return read_po(po_file, locale=po_path.parent.parent.name)
+
+
+def _source_plurals(template: Path) -> Catalog:
+    """The plural messages, each its own translation, under French plural rules."""
+    with template.open("rb") as pot_file:
+        messages = read_po(pot_file)
+    catalog = Catalog(locale=SOURCE_LOCALE)  # Plural-Forms: (n > 1)
+    for message in messages:
+        if message.id and message.pluralizable:
+            catalog.add(message.id, string=message.id)
+    return catalog
+
+
+def _write(catalog: Catalog, mo_path: Path) -> None:
+    """Compile one catalog; several processes may start at once, so swap it in."""
     mo_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
     try:

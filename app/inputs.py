@@ -23,7 +23,7 @@ MAX_JSON_DEPTH = 20
 
 def _bad_text_in(where: str) -> str:
     return _(
-        "Requête refusée : caractère nul ou invalide dans « %(where)s ».", where=where
+        "Requête refusée : caractère nul ou invalide dans « %(where)s ».", where=where
     )
 
 
@@ -52,7 +52,7 @@ def check_value(value: object, where: str, depth: int = 0) -> None:
     if depth > MAX_JSON_DEPTH:
         raise Invalid(
             _(
-                "Requête refusée : « %(where)s » est imbriqué trop profondément.",
+                "Requête refusée : « %(where)s » est imbriqué trop profondément.",
                 where=where,
             )
         )
@@ -65,14 +65,14 @@ def check_value(value: object, where: str, depth: int = 0) -> None:
         if abs(value) > INT_MAX:
             raise Invalid(
                 _(
-                    "Requête refusée : nombre hors limites dans « %(where)s ».",
+                    "Requête refusée : nombre hors limites dans « %(where)s ».",
                     where=where,
                 )
             )
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise Invalid(
-                _("Requête refusée : nombre invalide dans « %(where)s ».", where=where)
+                _("Requête refusée : nombre invalide dans « %(where)s ».", where=where)
             )
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -94,7 +94,7 @@ def _json_body() -> object:
     try:
         return request.get_json(silent=True)
     except RecursionError:
-        raise Invalid(_("Requête refusée : JSON imbriqué trop profondément.")) from None
+        raise Invalid(_("Requête refusée : JSON imbriqué trop profondément.")) from None
 
 
 def check_request() -> None:

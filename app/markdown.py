@@ -22,8 +22,8 @@ WORK_PER_CHAR = 2  # lookahead steps allowed per character of the text
 WORK_BASE = 20_000  # and for any text: a few unclosed brackets are fine
 
 TOO_COMPLEX = _l(
-    "Ce texte est trop complexe à mettre en forme : trop de crochets « [ » "
-    "sans « ] » ou imbriqués. Fermez-les, ou écrivez « \\[ » pour un crochet seul."
+    "Ce texte est trop complexe à mettre en forme : trop de crochets « [ » "
+    "sans « ] » ou imbriqués. Fermez-les, ou écrivez « \\[ » pour un crochet seul."
 )
 
 

@@ -8,7 +8,6 @@ elements, and looks for words that only untranslated interface text would hold.
 """
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from app.members.models import Member
 from app.notifications import hooks
 from app.resources.models import Resource
 from tests.factories import PASSWORD, make_member
+from tests.page_text import visible_text
 
 # Words of the French interface that the demo's content does not use. Common words
 # (" de ", "vous", "membres") cannot be listed: the demo's members write in French
@@ -92,7 +92,7 @@ FRENCH_WORDS = (
     "Rôle changé",
     "réservée",
     "introuvable",
-    "n'existe pas",
+    "n’existe pas",
     "Bienvenue",
     "Bonjour",
     "Mon compte",
@@ -113,47 +113,6 @@ FRENCH_WORDS = (
     "demande à rejoindre",
     "comme EIG",
 )
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
-VOID |= {"source", "track", "wbr"}
-SPOKEN = ("aria-label", "title", "placeholder", "alt")
-
-
-class VisibleText(HTMLParser):
-    """The text a reader sees or hears, outside scripts, styles and lang="fr"."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.open: list[tuple[str, bool]] = []  # (tag, hidden from the scan)
-
-    @property
-    def hidden(self) -> bool:
-        return bool(self.open) and self.open[-1][1]
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        hidden = self.hidden or tag in ("script", "style") or values.get("lang") == "fr"
-        if not hidden:
-            self.parts += [values[name] for name in SPOKEN if values.get(name)]
-        if tag not in VOID:
-            self.open.append((tag, hidden))
-
-    def handle_endtag(self, tag):
-        for index in range(len(self.open) - 1, -1, -1):
-            if self.open[index][0] == tag:
-                del self.open[index:]
-                return
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = VisibleText()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
 
 
 def french_left(text: str) -> list[str]:

@@ -136,9 +136,9 @@ def test_cards_follow_the_language_of_the_page(app, client, auth):
     auth.login(make_member())
     french = client.get("/members/").get_data(as_text=True)
     english = client.get("/members/?lang=en").get_data(as_text=True)
-    assert "Défi : " in french and "Envoyer un message" in french
+    assert "Défi : " in french and "Envoyer un message" in french
     assert "Défi: " in english and "Send a message" in english
-    assert "Défi : " in client.get("/members/?lang=fr").get_data(as_text=True)
+    assert "Défi : " in client.get("/members/?lang=fr").get_data(as_text=True)
 
 
 def test_an_edit_in_another_process_shows_at_the_next_request(tmp_path):

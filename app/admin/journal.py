@@ -61,7 +61,7 @@ def details_text(entry) -> str:
     if "role" in details:
         parts.append(_("rôle : %(role)s", role=_role(details["role"])))
     if "title" in details:
-        parts.append(f"«\u202f{details['title']}\u202f»")
+        parts.append(f"«\u00a0{details['title']}\u00a0»")
     if "contributions_erased" in details:
         erased = details["contributions_erased"]
         kept = _("contributions gardées")

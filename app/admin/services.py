@@ -29,7 +29,7 @@ def audit(
 
 def require_staff(actor: Member) -> None:
     if not actor.is_staff:
-        raise NotAllowed(_("Action réservée à l'équipe du programme."))
+        raise NotAllowed(_("Action réservée à l’équipe du programme."))
 
 
 def set_active(actor: Member, member: Member, active: bool) -> None:
@@ -48,9 +48,9 @@ def set_role(actor: Member, member: Member, role: str) -> None:
     """Change a member's role."""
     require_staff(actor)
     if role not in ROLES:
-        raise Invalid(_("Rôle inconnu : %(role)s.", role=role))
+        raise Invalid(_("Rôle inconnu : %(role)s.", role=role))
     if member.id == actor.id and role != "staff":
-        raise Invalid(_("Vous ne pouvez pas retirer votre propre rôle d'équipe."))
+        raise Invalid(_("Vous ne pouvez pas retirer votre propre rôle d’équipe."))
     audit(actor, "member.role", member.username, {"from": member.role, "to": role})
     member.role = role
     db.session.commit()

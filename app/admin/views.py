@@ -23,7 +23,7 @@ def staff_only():
     if not current_user.is_authenticated:
         return None  # the app-wide check sends them to the login page
     if not current_user.is_staff:
-        raise NotAllowed(_("Cette page est réservée à l'équipe du programme."))
+        raise NotAllowed(_("Cette page est réservée à l’équipe du programme."))
     return None
 
 
@@ -100,7 +100,7 @@ def resend(invitation_id: int):
 
 def _flash_sent(email: str, link: str) -> None:
     flash(
-        _("Invitation envoyée à %(email)s. Lien : %(link)s", email=email, link=link),
+        _("Invitation envoyée à %(email)s. Lien : %(link)s", email=email, link=link),
         "success",
     )
 

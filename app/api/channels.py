@@ -41,7 +41,7 @@ def _channel_json(channel: Channel, unread=None, names=None) -> dict:
 def _json_object(allowed: tuple[str, ...], example: str) -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise Invalid(_("Corps JSON attendu : %(example)s.", example=example))
+        raise Invalid(_("Corps JSON attendu : %(example)s.", example=example))
     return known_fields(data, allowed)
 
 
@@ -97,7 +97,7 @@ def channel_direct():
     if missing:
         names = ", ".join(missing[:5])
         raise NotFound(
-            _("Aucun membre actif ne porte cet identifiant : %(names)s.", names=names)
+            _("Aucun membre actif ne porte cet identifiant : %(names)s.", names=names)
         )
     channel, created = services.open_direct(current_user, others)
     return jsonify(_channel_json(channel)), 201 if created else 200
@@ -157,7 +157,7 @@ def channel_post(slug: str):
     """Post a message: {"body", "client_id", "parent_id"}; a retry is stored once."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise Invalid(_('Corps JSON attendu : {"body": "…"}.'))
+        raise Invalid(_('Corps JSON attendu : {"body": "…"}.'))
     known_fields(data, ("body", "client_id", "parent_id"))
     channel = services.readable_channel(current_user, slug)
     message = services.post_message(

@@ -80,5 +80,5 @@ def defi_detail(slug: str):
     """One défi with its team."""
     defi = services.get_defi(slug)
     if defi is None:
-        raise NotFound(_("Ce défi n'existe pas."))
+        raise NotFound(_("Ce défi n’existe pas."))
     return defi_json(defi)

@@ -72,5 +72,5 @@ def member_detail(username: str):
     """One active member's profile; deactivated members are not found."""
     member = services.get_member(username)
     if member is None or not member.active:
-        raise NotFound(_("Ce membre n'existe pas."))
+        raise NotFound(_("Ce membre n’existe pas."))
     return member_json(member)

@@ -74,7 +74,7 @@ def mentoring_ask():
     data = _json_body(("mentor", "topic", "message"))
     mentor = get_member(str(data.get("mentor") or "")[:40])
     if mentor is None or not mentor.active:
-        raise NotFound(_("Ce mentor n'existe pas."))
+        raise NotFound(_("Ce mentor n’existe pas."))
     created = services.ask_for_mentoring(
         current_user, mentor, topic=data.get("topic"), message=data.get("message")
     )

@@ -19,7 +19,7 @@ def query_args(filters: set[str]) -> dict[str, str]:
     unknown = sorted(set(request.args) - filters - COMMON_PARAMS)
     if unknown:
         names = ", ".join(name[:40] for name in unknown[:5])
-        raise Invalid(_("Paramètre inconnu : %(names)s.", names=names))
+        raise Invalid(_("Paramètre inconnu : %(names)s.", names=names))
     return request.args.to_dict()
 
 
@@ -29,7 +29,7 @@ def known_fields(data: dict, allowed: set[str] | tuple[str, ...]) -> dict:
     unknown = sorted(set(data) - set(allowed))
     if unknown:
         names = ", ".join(str(name)[:40] for name in unknown[:5])
-        raise Invalid(_("Champs inconnus : %(names)s.", names=names))
+        raise Invalid(_("Champs inconnus : %(names)s.", names=names))
     return data
 
 

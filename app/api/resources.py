@@ -81,11 +81,11 @@ def _submitted() -> tuple[dict, Upload | None]:
         upload = Upload(sent.filename or "", sent.stream) if sent else None
         unknown = set(request.files) - {"file"}
         if unknown:
-            raise Invalid(_("Un seul fichier, dans le champ « file »."))
+            raise Invalid(_("Un seul fichier, dans le champ « file »."))
         return fields, upload
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise Invalid(_('Corps JSON attendu : {"kind", "title", "url", …}.'))
+        raise Invalid(_('Corps JSON attendu : {"kind", "title", "url", …}.'))
     return known_fields(data, FIELDS), None
 
 

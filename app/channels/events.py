@@ -57,7 +57,7 @@ def handler(event: str):
             except Exception:
                 db.session.rollback()
                 log.exception("Socket event %s failed", event)
-                return _error(_("Erreur interne : réessayez."))
+                return _error(_("Erreur interne : réessayez."))
 
         return socketio.on(event)(wrapper)
 
@@ -71,7 +71,7 @@ def _checked(event: str, function, data):
     if not current_user.is_authenticated:
         return _error(_("Connectez-vous pour discuter."))
     if not isinstance(data, dict):
-        return _error(_("Requête invalide : un objet JSON est attendu."))
+        return _error(_("Requête invalide : un objet JSON est attendu."))
     inputs.check_value(data, event)  # no NUL, surrogate, huge id
     return function(data)
 

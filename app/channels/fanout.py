@@ -21,7 +21,7 @@ from app.extensions import limiter
 from app.members.models import Member
 
 TOO_FAST = _l(
-    "Vous allez trop vite : patientez quelques secondes avant de recommencer."
+    "Vous allez trop vite : patientez quelques secondes avant de recommencer."
 )
 
 

@@ -44,7 +44,7 @@ class DirectForm(FlaskForm):
     username = StringField(
         _l("Nom ou identifiant du membre"),
         validators=[
-            DataRequired(message=_l("Indiquez le nom ou l'identifiant d'un membre.")),
+            DataRequired(message=_l("Indiquez le nom ou l’identifiant d’un membre.")),
             Length(max=120),
         ],
     )

@@ -81,7 +81,7 @@ def readable_channel(member: Member, slug: str) -> Channel:
     if channel is not None and row[1] is not None:
         setattr(channel, _SEATS, {member.id: row[1]})  # the session's map is weak
     if channel is None or not can_read(member, channel):
-        raise NotFound(_("Ce canal n'existe pas ou ne vous est pas ouvert."))
+        raise NotFound(_("Ce canal n’existe pas ou ne vous est pas ouvert."))
     return channel
 
 
@@ -164,7 +164,7 @@ def list_messages(
     """Messages in id order: those after an id (catch-up) or the latest ones;
     with `thread`, only that thread's first message and its replies."""
     if not can_read(member, channel):
-        raise NotFound(_("Ce canal n'existe pas ou ne vous est pas ouvert."))
+        raise NotFound(_("Ce canal n’existe pas ou ne vous est pas ouvert."))
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(
             _(
@@ -345,7 +345,7 @@ def join_channel(member: Member, channel: Channel) -> None:
         return
     if not channel.is_public:
         raise NotAllowed(
-            _("Ce canal est privé : un de ses membres doit vous y inviter.")
+            _("Ce canal est privé : un de ses membres doit vous y inviter.")
         )
     db.session.add(ChannelMember(channel=channel, member=member))
     db.session.commit()
@@ -358,7 +358,7 @@ def invite_to_channel(actor: Member, channel: Channel, member: Member) -> None:
     if membership(actor, channel) is None and not actor.is_staff:
         raise NotAllowed(_("Seuls les membres du canal peuvent y inviter."))
     if not member.active:
-        raise Invalid(_("Ce membre n'est plus actif."))
+        raise Invalid(_("Ce membre n’est plus actif."))
     if membership(member, channel) is None:
         db.session.add(ChannelMember(channel=channel, member=member))
         db.session.commit()
@@ -395,7 +395,7 @@ def set_archived(actor: Member, channel: Channel, archived: bool) -> None:
     """Archive (read-only, still searchable) or reopen; its creator or staff."""
     if not (actor.is_staff or channel.created_by_id == actor.id):
         raise NotAllowed(
-            _("Seuls le créateur du canal et l'équipe peuvent l'archiver.")
+            _("Seuls le créateur du canal et l’équipe peuvent l’archiver.")
         )
     channel.archived = archived
     db.session.commit()
@@ -474,9 +474,9 @@ def preview(body: object) -> str:
 
 def _check_can_post(author: Member, channel: Channel) -> None:
     if not can_read(author, channel):
-        raise NotFound(_("Ce canal n'existe pas ou ne vous est pas ouvert."))
+        raise NotFound(_("Ce canal n’existe pas ou ne vous est pas ouvert."))
     if channel.archived:
-        raise NotAllowed(_("Ce canal est archivé : on peut le lire, plus y écrire."))
+        raise NotAllowed(_("Ce canal est archivé : on peut le lire, plus y écrire."))
 
 
 def _existing(author: Member, client_id: str | None) -> Message | None:
@@ -508,7 +508,7 @@ def _retry_or_flood(author: Member, client_id: str | None) -> Message | None:
         return db.session.get(Message, stored_id)
     if sent >= count:
         raise Invalid(
-            _("Vous envoyez des messages trop vite : patientez quelques secondes.")
+            _("Vous envoyez des messages trop vite : patientez quelques secondes.")
         )
     return None
 
@@ -521,7 +521,7 @@ def _thread_root(channel: Channel, parent_id: object) -> Message | None:
         raise Invalid(_("Identifiant de message invalide."))
     parent = db.session.get(Message, parent_id)
     if parent is None or parent.channel_id != channel.id or parent.deleted:
-        raise NotFound(_("Le message auquel vous répondez n'existe pas."))
+        raise NotFound(_("Le message auquel vous répondez n’existe pas."))
     return parent.parent or parent  # threads stay one level deep
 
 
@@ -532,7 +532,7 @@ def _check_mention_count(notified: list[int]) -> None:
         raise Invalid(
             _(
                 "Un message peut mentionner au plus %(most)s membres (celui-ci en "
-                "mentionne %(count)s) : retirez-en quelques-uns.",
+                "mentionne %(count)s) : retirez-en quelques-uns.",
                 most=most,
                 count=len(notified),
             )
@@ -596,7 +596,7 @@ def _own_message(actor: Member, message_id: object, moderate: bool) -> Message:
         raise Invalid(_("Identifiant de message invalide."))
     message = db.session.get(Message, message_id)
     if message is None or message.deleted or not can_read(actor, message.channel):
-        raise NotFound(_("Ce message n'existe pas."))
+        raise NotFound(_("Ce message n’existe pas."))
     if message.author_id != actor.id and not (moderate and actor.is_staff):
         raise NotAllowed(_("Seul son auteur peut modifier ce message."))
     return message
@@ -606,7 +606,7 @@ def edit_message(actor: Member, message_id: object, body: object) -> Message:
     """The author rewrites their message; "modifié" shows beside it."""
     message = _own_message(actor, message_id, moderate=False)
     if message.channel.archived:
-        raise NotAllowed(_("Ce canal est archivé : on peut le lire, plus y écrire."))
+        raise NotAllowed(_("Ce canal est archivé : on peut le lire, plus y écrire."))
     body = _clean_body(body)
     message.body, message.html = body, render_body(body, mentioned_members(body))
     message.edited_at = utcnow()
@@ -644,7 +644,7 @@ def toggle_reaction(member: Member, message_id: object, emoji: object) -> Messag
         "reaction",
         member.id,
         current_app.config["CHAT_REACTION_RATE_LIMIT"],
-        _("Vous réagissez trop vite : patientez un peu avant de réagir à nouveau."),
+        _("Vous réagissez trop vite : patientez un peu avant de réagir à nouveau."),
     )
     if emoji not in REACTIONS:
         raise Invalid(_("Réaction inconnue."))
@@ -652,9 +652,9 @@ def toggle_reaction(member: Member, message_id: object, emoji: object) -> Messag
         raise Invalid(_("Identifiant de message invalide."))
     message = db.session.get(Message, message_id)
     if message is None or message.deleted or not can_read(member, message.channel):
-        raise NotFound(_("Ce message n'existe pas."))
+        raise NotFound(_("Ce message n’existe pas."))
     if message.channel.archived:
-        raise NotAllowed(_("Ce canal est archivé : on peut le lire, plus y écrire."))
+        raise NotAllowed(_("Ce canal est archivé : on peut le lire, plus y écrire."))
     mine = db.session.get(Reaction, (message.id, member.id, emoji))
     if mine is None:
         message.reactions.append(Reaction(member=member, emoji=emoji))
@@ -693,7 +693,7 @@ def mark_read(member: Member, channel: Channel, message_id: object) -> int:
 def announce_typing(member: Member, channel: Channel, skip_sid: str) -> None:
     """Tell the others in the channel that the member is typing."""
     if not can_read(member, channel) or channel.archived:
-        raise NotFound(_("Ce canal n'existe pas ou ne vous est pas ouvert."))
+        raise NotFound(_("Ce canal n’existe pas ou ne vous est pas ouvert."))
     realtime.publish(
         realtime.channel_room(channel.id),
         "typing",

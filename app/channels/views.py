@@ -102,7 +102,7 @@ def _one_member_named(text: str):
     if found:
         raise Invalid(
             _(
-                "Plusieurs membres s'appellent « %(name)s » : choisissez-en un dans "
+                "Plusieurs membres s’appellent « %(name)s » : choisissez-en un dans "
                 "la liste, ou donnez son identifiant (%(usernames)s).",
                 name=text.strip(),
                 usernames=", ".join(m.username for m in found[:5]),
@@ -159,15 +159,15 @@ def detail(slug: str):
     messages before one (the history without JavaScript)."""
     channel = services.readable_channel(current_user, slug)
     seat = services.membership(current_user, channel)
-    thread = _id_arg("thread", _("Ce fil de discussion n'existe pas."))
-    before = None if thread else _id_arg("before", _("Ce message n'existe pas."))
+    thread = _id_arg("thread", _("Ce fil de discussion n’existe pas."))
+    before = None if thread else _id_arg("before", _("Ce message n’existe pas."))
     mine = services.member_channels(current_user)
     limit = services.HISTORY_LIMIT if before else _history_size(channel, mine)
     messages = services.list_messages(
         current_user, channel, thread=thread, before=before, limit=limit
     )
     if thread is not None and not any(m.id == thread for m in messages):
-        raise NotFound(_("Ce fil de discussion n'existe pas."))
+        raise NotFound(_("Ce fil de discussion n’existe pas."))
     return render_template(
         "channels/detail.html",
         channel=channel,

@@ -62,7 +62,7 @@ class TeamForm(FlaskForm):
         _l("Identifiant du membre"), validators=[DataRequired(), Length(max=40)]
     )
     role = SelectField(
-        _l("Rôle dans l'équipe"), choices=[("eig", "EIG"), ("mentor", "Mentor")]
+        _l("Rôle dans l’équipe"), choices=[("eig", "EIG"), ("mentor", "Mentor")]
     )
 
 

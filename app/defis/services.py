@@ -46,7 +46,7 @@ def defi_filters(**raw) -> DefiFilters:
     year_raw = (raw.get("year") or "").strip()
     year = whole_number(year_raw, 2000, 2100)
     if year_raw and year is None:
-        raise Invalid(_("L'année doit être un nombre, par exemple 2019."))
+        raise Invalid(_("L’année doit être un nombre, par exemple 2019."))
     q = clean_spaces(raw.get("q") or "")
     if len(q) > 200:
         raise Invalid(_("La recherche est trop longue (200 caractères au plus)."))
@@ -190,12 +190,12 @@ def _clean_text(name: str, value: str | None, required: bool = False) -> str:
         value = clean_spaces(value)
     if required and not value:
         raise Invalid(
-            _("Le champ « %(name)s » est obligatoire.", name=name), field=name
+            _("Le champ « %(name)s » est obligatoire.", name=name), field=name
         )
     if len(value) > TEXT_LIMITS[name]:
         raise Invalid(
             _(
-                "Le champ « %(name)s » est trop long (%(most)s caractères au plus).",
+                "Le champ « %(name)s » est trop long (%(most)s caractères au plus).",
                 name=name,
                 most=TEXT_LIMITS[name],
             ),
@@ -243,7 +243,7 @@ def clean_defi_fields(fields: dict) -> dict:
         clean["repositories"] = _clean_repositories(fields.pop("repositories"))
     if fields:
         raise Invalid(
-            _("Champs inconnus : %(names)s.", names=", ".join(sorted(fields)))
+            _("Champs inconnus : %(names)s.", names=", ".join(sorted(fields)))
         )
     return clean
 
@@ -252,7 +252,7 @@ def update_defi(actor: Member, defi: Defi, **fields) -> Defi:
     """Edit a défi's texts, tags and repositories; team members and staff only."""
     if not can_edit_defi(actor, defi):
         raise NotAllowed(
-            _("Seuls l'équipe du défi et l'équipe du programme peuvent le modifier.")
+            _("Seuls l’équipe du défi et l’équipe du programme peuvent le modifier.")
         )
     clean = clean_defi_fields(fields)
     if "themes" in clean:
@@ -279,7 +279,7 @@ def create_defi(
 ) -> Defi:
     """Create a défi (staff only); its slug comes from the title."""
     if not actor.is_staff:
-        raise NotAllowed(_("Seule l'équipe du programme peut créer un défi."))
+        raise NotAllowed(_("Seule l’équipe du programme peut créer un défi."))
     promotion = db.session.get(Promotion, promotion_id)
     if promotion is None:
         raise Invalid(_("Promotion inconnue."), field="promotion_id")
@@ -318,7 +318,7 @@ def get_or_create_administration(
 
     name = clean_spaces(name or "")
     if not name:
-        raise Invalid(_("L'administration est obligatoire."))
+        raise Invalid(_("L’administration est obligatoire."))
     key = administration_key(name)
     administration = db.session.scalar(
         select(Administration).where(Administration.key == key)
@@ -354,10 +354,10 @@ def set_team_member(actor: Member, defi: Defi, member: Member, role: str) -> Non
     """Add a member to a défi's team, or change their role in it."""
     if not can_edit_defi(actor, defi):
         raise NotAllowed(
-            _("Seuls l'équipe du défi et l'équipe du programme gèrent l'équipe.")
+            _("Seuls l’équipe du défi et l’équipe du programme gèrent l’équipe.")
         )
     if role not in TEAM_ROLES:
-        raise Invalid(_("Le rôle dans l'équipe doit être EIG ou mentor."))
+        raise Invalid(_("Le rôle dans l’équipe doit être EIG ou mentor."))
     added = seat_in_team(defi, member, role)
     db.session.commit()
     if added:
@@ -382,7 +382,7 @@ def remove_team_member(actor: Member, defi: Defi, member: Member) -> None:
     """Take a member out of a défi's team."""
     if not can_edit_defi(actor, defi):
         raise NotAllowed(
-            _("Seuls l'équipe du défi et l'équipe du programme gèrent l'équipe.")
+            _("Seuls l’équipe du défi et l’équipe du programme gèrent l’équipe.")
         )
     member_id = member.id
     defi.team = [m for m in defi.team if m.member_id != member_id]

@@ -53,20 +53,20 @@ def can_ask(member: Member, defi: Defi) -> bool:
 def ask_to_join(member: Member, defi: Defi, role: str, message: str) -> TeamRequest:
     """Ask to join the team; the team and the staff are told."""
     if not can_ask(member, defi):
-        raise NotAllowed(_("Vous faites déjà partie de l'équipe de ce défi."))
+        raise NotAllowed(_("Vous faites déjà partie de l’équipe de ce défi."))
     if role not in TEAM_ROLES:
-        raise Invalid(_("Le rôle dans l'équipe doit être EIG ou mentor."), field="role")
+        raise Invalid(_("Le rôle dans l’équipe doit être EIG ou mentor."), field="role")
     message = clean_spaces(message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise Invalid(
             _(
-                "Le mot pour l'équipe fait au plus %(most)s caractères.",
+                "Le mot pour l’équipe fait au plus %(most)s caractères.",
                 most=MAX_MESSAGE,
             ),
             field="message",
         )
     if pending_request(member, defi) is not None:
-        raise Invalid(_("Votre demande attend déjà la réponse de l'équipe."))
+        raise Invalid(_("Votre demande attend déjà la réponse de l’équipe."))
     request = TeamRequest(defi=defi, member=member, role=role, message=message)
     db.session.add(request)
     db.session.commit()
@@ -95,10 +95,10 @@ def answer(actor: Member, request: TeamRequest, accept: bool) -> None:
     defi = request.defi
     if not can_edit_defi(actor, defi):
         raise NotAllowed(
-            _("Seuls l'équipe du défi et l'équipe du programme répondent aux demandes.")
+            _("Seuls l’équipe du défi et l’équipe du programme répondent aux demandes.")
         )
     if request.status != "pending":
-        raise Invalid(_("Quelqu'un a déjà répondu à cette demande."))
+        raise Invalid(_("Quelqu’un a déjà répondu à cette demande."))
     request.status = "accepted" if accept else "declined"
     request.decided_at = utcnow()
     request.decided_by = actor
@@ -115,7 +115,7 @@ def answer(actor: Member, request: TeamRequest, accept: bool) -> None:
 def withdraw(member: Member, request: TeamRequest) -> None:
     """The member takes back a request still waiting."""
     if request.member_id != member.id:
-        raise NotAllowed(_("Seul l'auteur d'une demande peut la retirer."))
+        raise NotAllowed(_("Seul l’auteur d’une demande peut la retirer."))
     if request.status != "pending":
         raise Invalid(_("Cette demande a déjà reçu une réponse."))
     request.status = "withdrawn"

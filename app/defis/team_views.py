@@ -39,7 +39,7 @@ def ask_to_join(slug: str):
     else:
         flash(
             _(
-                "Demande envoyée : l’équipe du défi et l’équipe du programme "
+                "Demande envoyée : l’équipe du défi et l’équipe du programme "
                 "vont y répondre."
             ),
             "success",
@@ -62,7 +62,7 @@ def answer_request(slug: str, request_id: int, choice: str):
             flash(_("Votre demande est retirée."), "success")
         elif choice == "accept":
             team_requests.answer(current_user, request, accept=True)
-            flash(_("%(name)s fait partie de l'équipe.", name=name), "success")
+            flash(_("%(name)s fait partie de l’équipe.", name=name), "success")
         else:
             team_requests.answer(current_user, request, accept=False)
             flash(_("La demande de %(name)s est déclinée.", name=name), "success")

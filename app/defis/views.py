@@ -109,7 +109,7 @@ def edit(slug: str):
     defi = _defi_or_404(slug)
     if not services.can_edit_defi(current_user, defi):
         raise NotAllowed(
-            _("Seuls l'équipe du défi et l'équipe du programme peuvent le modifier.")
+            _("Seuls l’équipe du défi et l’équipe du programme peuvent le modifier.")
         )
     form = DefiForm(obj=defi)
     if request.method == "GET":
@@ -140,11 +140,11 @@ def add_team_member(slug: str):
     if form.validate_on_submit():
         member = members.get_member(form.username.data.strip())
         if member is None:
-            flash(_("Aucun membre n'a cet identifiant."), "error")
+            flash(_("Aucun membre n’a cet identifiant."), "error")
         else:
             services.set_team_member(current_user, defi, member, form.role.data)
             flash(
-                _("%(name)s fait partie de l'équipe.", name=member.display_name),
+                _("%(name)s fait partie de l’équipe.", name=member.display_name),
                 "success",
             )
     return redirect(url_for("defis.edit", slug=slug))
@@ -159,7 +159,7 @@ def remove_team_member(slug: str, username: str):
     if EmptyForm().validate_on_submit():
         services.remove_team_member(current_user, defi, member)
         flash(
-            _("%(name)s ne fait plus partie de l'équipe.", name=member.display_name),
+            _("%(name)s ne fait plus partie de l’équipe.", name=member.display_name),
             "success",
         )
     return redirect(url_for("defis.edit", slug=slug))
@@ -168,7 +168,7 @@ def remove_team_member(slug: str, username: str):
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     if not current_user.is_staff:
-        raise NotAllowed(_("Seule l'équipe du programme peut créer un défi."))
+        raise NotAllowed(_("Seule l’équipe du programme peut créer un défi."))
     form = NewDefiForm()
     form.promotion_id.choices = [
         (p.id, f"{p.label} ({p.year})") for p in services.filter_options()["promotions"]

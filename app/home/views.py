@@ -46,12 +46,12 @@ def _first_steps(member: Member) -> list[board.Step]:
     followed = board.topics_followed(member)
     return [
         board.Step(
-            _("Compléter votre profil : présentation, compétences"),
+            _("Compléter votre profil : présentation, compétences"),
             board.profile_complete(member),
             url_for("members.edit", username=member.username),
         ),
         board.Step(
-            _("Rejoindre l'équipe de votre défi"),
+            _("Rejoindre l’équipe de votre défi"),
             board.in_a_defi(member),
             url_for("defis.index"),
         ),

@@ -104,7 +104,7 @@ def create_staff(username: str, email: str, password: str) -> Member:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise Invalid(
-            _("Identifiant invalide : 3 à 40 lettres minuscules, chiffres, . _ -")
+            _("Identifiant invalide : 3 à 40 lettres minuscules, chiffres, . _ -")
         )
     services.check_username(username)
     services.check_email(email.strip().lower())

@@ -11,20 +11,20 @@ class ProfileForm(FlaskForm):
         _l("Nom affiché"), validators=[DataRequired(), Length(max=120)]
     )
     headline = StringField(
-        _l("Ce que je fais aujourd'hui"),
-        description=_l("Une ligne, par exemple « Data scientist à la DINUM »."),
+        _l("Ce que je fais aujourd’hui"),
+        description=_l("Une ligne, par exemple « Data scientist à la DINUM »."),
         validators=[Optional(), Length(max=160)],
     )
     city = StringField(_l("Ville"), validators=[Optional(), Length(max=80)])
     bio = TextAreaField(
         _l("Présentation"),
-        description=_l("Markdown accepté : **gras**, listes, liens."),
+        description=_l("Markdown accepté : **gras**, listes, liens."),
         validators=[Optional(), Length(max=10_000)],
     )
     skills = StringField(
         _l("Compétences"),
         description=_l(
-            "Séparées par des virgules, par exemple « Python, NLP, Design »."
+            "Séparées par des virgules, par exemple « Python, NLP, Design »."
         ),
         validators=[Optional(), Length(max=1000)],
     )

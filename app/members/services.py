@@ -118,7 +118,7 @@ def clean_link(field: str, url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 300:
         raise Invalid(
             _(
-                "Lien invalide : %(url)s (une adresse http(s):// est attendue).",
+                "Lien invalide : %(url)s (une adresse http(s):// est attendue).",
                 url=url[:80],
             )
         )
@@ -126,7 +126,7 @@ def clean_link(field: str, url: str) -> str:
     if hosts and not any(_on_site(parts.hostname or "", h) for h in hosts):
         raise Invalid(
             _(
-                "Ce lien ne pointe pas vers %(host)s : %(url)s.",
+                "Ce lien ne pointe pas vers %(host)s : %(url)s.",
                 host=hosts[0],
                 url=url[:80],
             )
@@ -146,7 +146,7 @@ def clean_profile(fields: dict) -> dict:
             value = (fields.pop(name) or "").strip()
             if len(value) > PROFILE_LIMITS[name]:
                 raise Invalid(
-                    _("Le champ « %(name)s » est trop long.", name=name), field=name
+                    _("Le champ « %(name)s » est trop long.", name=name), field=name
                 )
             clean[name] = value if name == "bio" else clean_spaces(value)
     if "bio" in clean:
@@ -162,7 +162,7 @@ def clean_profile(fields: dict) -> dict:
         clean["skills"] = split_tags(fields.pop("skills") or "")
     if fields:
         raise Invalid(
-            _("Champs inconnus : %(names)s.", names=", ".join(sorted(fields)))
+            _("Champs inconnus : %(names)s.", names=", ".join(sorted(fields)))
         )
     return clean
 
@@ -203,11 +203,11 @@ def member_filters(**raw) -> MemberFilters:
     """Validate directory filters given as strings; Invalid names the bad one."""
     role = (raw.get("role") or "").strip()
     if role and role not in ROLES:
-        raise Invalid(_("Rôle inconnu : %(role)s.", role=role[:40]))
+        raise Invalid(_("Rôle inconnu : %(role)s.", role=role[:40]))
     year_raw = (raw.get("year") or "").strip()
     year = whole_number(year_raw, 2000, 2100)
     if year_raw and year is None:
-        raise Invalid(_("L'année doit être un nombre, par exemple 2019."))
+        raise Invalid(_("L’année doit être un nombre, par exemple 2019."))
     q = clean_spaces(raw.get("q") or "")
     if len(q) > 200:
         raise Invalid(_("La recherche est trop longue (200 caractères au plus)."))

@@ -9,9 +9,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 class MentorProfileForm(FlaskForm):
     available = BooleanField(_l("Je suis disponible pour du mentorat"))
     topics = StringField(
-        _l("Sujets sur lesquels j'accompagne"),
+        _l("Sujets sur lesquels j’accompagne"),
         description=_l(
-            "Séparés par des virgules, par exemple « Python, RGPD, design »."
+            "Séparés par des virgules, par exemple « Python, RGPD, design »."
         ),
         validators=[Optional(), Length(max=1000)],
     )
@@ -28,12 +28,12 @@ class AskForm(FlaskForm):
     mentor = HiddenField(validators=[DataRequired(), Length(max=40)])
     # A text field on a mentor's own form, hidden in each suggestion's.
     topic = StringField(
-        _l("Sur quel sujet cherchez-vous de l'aide ?"),
+        _l("Sur quel sujet cherchez-vous de l’aide ?"),
         validators=[DataRequired(), Length(min=2, max=80)],
     )
     message = TextAreaField(
         _l("Votre message"),
-        description=_l("Quelques lignes : votre défi, ce qui vous bloque."),
+        description=_l("Quelques lignes : votre défi, ce qui vous bloque."),
         validators=[Optional(), Length(max=1000)],
     )
 

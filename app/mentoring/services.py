@@ -133,7 +133,7 @@ def _check_mentor_has_room(mentor: Member) -> None:
         raise Invalid(_("Ce membre ne propose pas de mentorat en ce moment."))
     capacity = suggestions.capacity_of(mentor_profile(mentor))
     if suggestions.active_mentees([mentor.id]).get(mentor.id, 0) >= capacity:
-        raise Invalid(_("Ce mentor suit déjà autant de personnes qu'il le peut."))
+        raise Invalid(_("Ce mentor suit déjà autant de personnes qu’il le peut."))
 
 
 def _open_between(asker: Member, mentor: Member) -> MentoringRequest | None:
@@ -192,7 +192,7 @@ def visible_request(member: Member, request_id: object) -> MentoringRequest:
     if isinstance(request_id, int) and not isinstance(request_id, bool):
         request = db.session.get(MentoringRequest, request_id)
     if request is None or member.id not in (request.asker_id, request.mentor_id):
-        raise NotFound(_("Cette demande de mentorat n'existe pas."))
+        raise NotFound(_("Cette demande de mentorat n’existe pas."))
     return request
 
 
@@ -228,7 +228,7 @@ def answer_request(
 _STATE_ERRORS = {
     "accepted": _l("Cette demande a déjà été acceptée."),
     "declined": _l("Cette demande a déjà été déclinée."),
-    "expired": _l("Cette demande a expiré : elle n'attend plus de réponse."),
+    "expired": _l("Cette demande a expiré : elle n’attend plus de réponse."),
     "closed": _l("Cette demande est close."),
 }
 
@@ -273,7 +273,7 @@ def requests_of(
 def figures(staff: Member) -> dict:
     """Aggregate figures for the programme team: no names, no messages."""
     if not staff.is_staff:
-        raise NotAllowed(_("Réservé à l'équipe du programme."))
+        raise NotAllowed(_("Réservé à l’équipe du programme."))
     expire_pending()
     rows = db.session.execute(
         select(

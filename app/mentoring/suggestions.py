@@ -97,19 +97,19 @@ def _score(suggestion: Suggestion, topic_key: str, asker: Member, profile) -> No
         if matches(topic_key, skill.key):
             suggestion.add(
                 WEIGHTS["topic"],
-                _("Propose du mentorat sur « %(name)s »", name=skill.name),
+                _("Propose du mentorat sur « %(name)s »", name=skill.name),
             )
     for skill in mentor.skills:
         if matches(topic_key, skill.key):
             suggestion.add(
-                WEIGHTS["skill"], _("Compétence « %(name)s »", name=skill.name)
+                WEIGHTS["skill"], _("Compétence « %(name)s »", name=skill.name)
             )
     for defi, skill in _defi_expertises(mentor):
         if matches(topic_key, skill.key):
             suggestion.add(
                 WEIGHTS["expertise"],
                 _(
-                    "Expertise « %(name)s » du défi « %(defi)s »",
+                    "Expertise « %(name)s » du défi « %(defi)s »",
                     name=skill.name,
                     defi=defi.title,
                 ),
@@ -124,7 +124,7 @@ def _score_shared(suggestion: Suggestion, asker: Member) -> None:
     for name in shared:
         suggestion.add(
             WEIGHTS["shared"],
-            _("Compétence en commun avec vous : « %(name)s »", name=name),
+            _("Compétence en commun avec vous : « %(name)s »", name=name),
         )
     my_expertises = {skill.key for _defi, skill in _defi_expertises(asker)}
     theirs = {skill.key: skill.name for _defi, skill in _defi_expertises(mentor)}
@@ -134,7 +134,7 @@ def _score_shared(suggestion: Suggestion, asker: Member) -> None:
     for name in common[:MAX_SHARED]:
         suggestion.add(
             WEIGHTS["shared"],
-            _("Expertise commune à vos défis : « %(name)s »", name=name),
+            _("Expertise commune à vos défis : « %(name)s »", name=name),
         )
 
 

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,8 @@ def _locale(recipient: Member) -> str:
 def email_notification(notification: Notification, recipient: Member, label: str):
     """E-mail one notification, in the recipient's language; True once taken."""
     with force_locale(_locale(recipient)):
-        subject = f"EIG Link : {texts.render(notification)}"[:150]
+        subject = gettext("EIG Link\u00a0: %(text)s", text=texts.render(notification))
+    subject = subject[:150]
     return send_templated(
         recipient.email,
         subject,
@@ -106,8 +107,8 @@ def _send_digest(
     kinds = sorted({n.kind for n in items})
     with force_locale(_locale(recipient)):
         subject = ngettext(
-            "EIG Link : votre récapitulatif (%(num)d notification)",
-            "EIG Link : votre récapitulatif (%(num)d notifications)",
+            "EIG Link : votre récapitulatif (%(num)d notification)",
+            "EIG Link : votre récapitulatif (%(num)d notifications)",
             len(items),
         )
     unsubscribe = [

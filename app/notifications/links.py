@@ -52,7 +52,7 @@ def use_open_link(member: Member, token: str) -> str:
     try:
         data = _serializer("notification-link").loads(token)
     except BadSignature:
-        raise Invalid(_("Ce lien de notification n'est pas valide.")) from None
+        raise Invalid(_("Ce lien de notification n’est pas valide.")) from None
     notification = None
     if isinstance(data, dict) and isinstance(data.get("n"), int):
         notification = db.session.get(Notification, data["n"])
@@ -92,7 +92,7 @@ def unsubscribe_url(kind: str, *, member: Member | None = None, email: str = "")
 
 def read_unsubscribe(token: str) -> tuple[str, Member | None, str]:
     """(kind, member, address) of an unsubscribe link, or Invalid."""
-    bad = Invalid(_("Ce lien de désabonnement n'est pas valide."))
+    bad = Invalid(_("Ce lien de désabonnement n’est pas valide."))
     try:
         data = _serializer("unsubscribe").loads(token)
     except BadSignature:

@@ -37,8 +37,8 @@ KIND_LABELS = {
     "channel_invitation": _l("Invitations dans un canal"),
     "direct_message": _l("Messages directs"),
     "reply": _l("Réponses à vos messages et dans vos fils"),
-    "defi_team": _l("Ajouts à l'équipe d'un défi, réponses à vos demandes"),
-    "team_request": _l("Demandes à rejoindre l'équipe de vos défis"),
+    "defi_team": _l("Ajouts à l’équipe d’un défi, réponses à vos demandes"),
+    "team_request": _l("Demandes à rejoindre l’équipe de vos défis"),
     "reaction": _l("Réactions à vos messages"),
 }
 ACCOUNT_KIND_LABELS = {
@@ -48,7 +48,7 @@ ACCOUNT_KIND_LABELS = {
 MODE_LABELS = {
     "instant": _l("E-mail immédiat"),
     "digest": _l("Récapitulatif quotidien"),
-    "off": _l("Pas d'e-mail"),
+    "off": _l("Pas d’e-mail"),
 }
 LIST_LIMIT = 50
 
@@ -245,7 +245,7 @@ def own_notification(member: Member, notification_id: object) -> Notification:
     if isinstance(notification_id, int) and not isinstance(notification_id, bool):
         notification = db.session.get(Notification, notification_id)
     if notification is None or notification.recipient_id != member.id:
-        raise NotFound(_("Cette notification n'existe pas."))
+        raise NotFound(_("Cette notification n’existe pas."))
     return notification
 
 
@@ -324,7 +324,7 @@ def _check_choice(kind: str, mode: str) -> None:
     if kind not in KINDS:
         raise Invalid(_("Type de notification inconnu."))
     if mode not in EMAIL_MODES or (kind in IN_APP_ONLY and mode != "off"):
-        raise Invalid(_("Choix d'envoi inconnu."))
+        raise Invalid(_("Choix d’envoi inconnu."))
 
 
 def set_preferences(

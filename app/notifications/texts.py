@@ -29,12 +29,12 @@ def _defi_team(p: dict) -> str:
     if p.get("event") == "declined":
         return gettext(
             "%(actor)s a décliné votre demande à rejoindre l’équipe du défi "
-            "«\u202f%(defi)s\u202f».",
+            "«\u00a0%(defi)s\u00a0».",
             actor=p["actor"],
             defi=p["defi"],
         )
     return gettext(
-        "%(actor)s vous a ajouté à l'équipe du défi « %(defi)s ».",
+        "%(actor)s vous a ajouté à l’équipe du défi « %(defi)s ».",
         actor=p["actor"],
         defi=p["defi"],
     )
@@ -48,7 +48,7 @@ def _direct_message(p: dict, count: int) -> str:
             count,
             actor=p["actor"],
         )
-    return gettext("%(actor)s vous a écrit : « %(excerpt)s »", **p)
+    return gettext("%(actor)s vous a écrit : « %(excerpt)s »", **p)
 
 
 def _reply(p: dict, count: int) -> str:
@@ -61,7 +61,7 @@ def _reply(p: dict, count: int) -> str:
             channel=p["channel"],
         )
     return gettext(
-        "%(actor)s a répondu dans un fil de # %(channel)s : « %(excerpt)s »", **p
+        "%(actor)s a répondu dans un fil de # %(channel)s : « %(excerpt)s »", **p
     )
 
 
@@ -81,14 +81,14 @@ def _reaction(p: dict, count: int) -> str:
 def _mentoring_answer(p: dict, _count: int) -> str:
     if p["answer"] == "accepted":
         return gettext(
-            "%(actor)s a accepté votre demande de mentorat « %(topic)s ».", **p
+            "%(actor)s a accepté votre demande de mentorat « %(topic)s ».", **p
         )
     if p["answer"] == "declined":
         return gettext(
-            "%(actor)s a décliné votre demande de mentorat « %(topic)s ».", **p
+            "%(actor)s a décliné votre demande de mentorat « %(topic)s ».", **p
         )
     return gettext(
-        "Votre demande de mentorat « %(topic)s » a expiré sans réponse.", **p
+        "Votre demande de mentorat « %(topic)s » a expiré sans réponse.", **p
     )
 
 
@@ -100,16 +100,16 @@ RENDERERS: dict[str, Callable[[dict, int], str]] = {
         "%(actor)s vous a ajouté au canal # %(channel)s.", **p
     ),
     "resource_comment": lambda p, _n: gettext(
-        "%(actor)s a commenté votre ressource « %(title)s ».", **p
+        "%(actor)s a commenté votre ressource « %(title)s ».", **p
     ),
     "defi_team": lambda p, _n: _defi_team(p),
     "team_request": lambda p, _n: gettext(
-        "%(actor)s demande à rejoindre l’équipe du défi «\u202f%(defi)s\u202f» "
+        "%(actor)s demande à rejoindre l’équipe du défi «\u00a0%(defi)s\u00a0» "
         "comme %(role)s.",
         **(p | {"role": TEAM_ROLE_LABELS.get(p["role"], p["role"])}),
     ),
     "mentoring_request": lambda p, _n: gettext(
-        "%(actor)s vous demande du mentorat : « %(topic)s ».", **p
+        "%(actor)s vous demande du mentorat : « %(topic)s ».", **p
     ),
     "mentoring_answer": _mentoring_answer,
     "direct_message": _direct_message,

@@ -26,7 +26,7 @@ from flask import Flask, Response, g
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 UNCOUNTED = ("/socket.io/", "/static/")
-MESSAGE = "Le service est très sollicité : réessayez dans quelques secondes."
+MESSAGE = "Le service est très sollicité : réessayez dans quelques secondes."
 # A static page, bilingual: rendering base.html reads the member and their
 # unread counts, which would wait for a database connection again.
 PAGE = (Path(__file__).parent / "busy.html").read_text(encoding="utf-8")

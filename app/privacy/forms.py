@@ -9,13 +9,13 @@ from wtforms.validators import DataRequired, Length
 def _audience() -> list[tuple[str, str]]:
     return [
         ("members", _l("Tous les membres")),
-        ("staff", _l("L'équipe du programme seulement")),
+        ("staff", _l("L’équipe du programme seulement")),
     ]
 
 
 class VisibilityForm(FlaskForm):
-    email = RadioField(_l("Qui voit mon adresse e-mail ?"), choices=_audience())
-    city = RadioField(_l("Qui voit ma ville ?"), choices=_audience())
+    email = RadioField(_l("Qui voit mon adresse e-mail ?"), choices=_audience())
+    city = RadioField(_l("Qui voit ma ville ?"), choices=_audience())
 
 
 class DeleteAccountForm(FlaskForm):
@@ -36,6 +36,6 @@ class StaffDeleteForm(FlaskForm):
         _l("Effacer aussi ses messages, ses commentaires et ses ressources")
     )
     confirm = BooleanField(
-        _l("La demande du membre est vérifiée ; la suppression est définitive."),
+        _l("La demande du membre est vérifiée ; la suppression est définitive."),
         validators=[DataRequired(_l("Cochez cette case pour confirmer."))],
     )

@@ -25,7 +25,7 @@ from app.timeutil import utcnow
 
 def _require_self_or_staff(actor: Member, member: Member) -> None:
     if actor.id != member.id and not actor.is_staff:
-        raise NotAllowed(_("Seul le membre lui-même ou l'équipe du programme le peut."))
+        raise NotAllowed(_("Seul le membre lui-même ou l’équipe du programme le peut."))
 
 
 def set_visibility(actor: Member, member: Member, *, email: str, city: str) -> None:
@@ -57,8 +57,8 @@ def _check_not_last_staff(member: Member) -> None:
     if staff <= 1:
         raise Invalid(
             _(
-                "Ce compte est le dernier de l'équipe du programme : "
-                "donnez ce rôle à quelqu'un d'autre avant de le supprimer."
+                "Ce compte est le dernier de l’équipe du programme : "
+                "donnez ce rôle à quelqu’un d’autre avant de le supprimer."
             )
         )
 

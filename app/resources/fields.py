@@ -23,18 +23,18 @@ def clean_url(url: object) -> str | None:
     if url is None or (isinstance(url, str) and not url.strip()):
         return None
     if not isinstance(url, str):
-        raise Invalid(_("L'adresse doit être un texte."))
+        raise Invalid(_("L’adresse doit être un texte."))
     url = url.strip()
     parts = urlsplit(url)
     plain = url.isprintable() and not any(c.isspace() for c in url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or not plain:
         raise Invalid(
-            _("Adresse invalide : une adresse http:// ou https:// est attendue.")
+            _("Adresse invalide : une adresse http:// ou https:// est attendue.")
         )
     if parts.username or parts.password:
-        raise Invalid(_("Adresse invalide : elle ne doit pas contenir d'identifiants."))
+        raise Invalid(_("Adresse invalide : elle ne doit pas contenir d’identifiants."))
     if not _valid_port(parts):
-        raise Invalid(_("Adresse invalide : le port doit être un nombre."))
+        raise Invalid(_("Adresse invalide : le port doit être un nombre."))
     url = to_uri(url)
     if len(url) > LIMITS["url"]:
         raise Invalid(
@@ -58,12 +58,12 @@ def _text(name: str, value: object, label: str) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise Invalid(_("Le champ « %(label)s » doit être un texte.", label=label))
+        raise Invalid(_("Le champ « %(label)s » doit être un texte.", label=label))
     value = value.strip() if name == "description" else clean_spaces(value)
     if len(value) > LIMITS[name]:
         raise Invalid(
             _(
-                "Le champ « %(label)s » est trop long (%(most)s au plus).",
+                "Le champ « %(label)s » est trop long (%(most)s au plus).",
                 label=label,
                 most=LIMITS[name],
             )
@@ -86,7 +86,7 @@ def _defi(slug: object) -> Defi | None:
         raise Invalid(_("Le défi est désigné par son identifiant (slug)."))
     defi = db.session.scalar(select(Defi).where(Defi.slug == slug.strip()))
     if defi is None:
-        raise Invalid(_("Ce défi n'existe pas."))
+        raise Invalid(_("Ce défi n’existe pas."))
     return defi
 
 
@@ -95,14 +95,14 @@ def _one(name: str, value: object):
         if value not in KINDS:
             raise Invalid(
                 _(
-                    "Type de ressource inconnu : choisissez %(kinds)s.",
+                    "Type de ressource inconnu : choisissez %(kinds)s.",
                     kinds=", ".join(KINDS),
                 )
             )
         return value
     if name == "licence":
         if value not in ("", None, *LICENCE_LABELS):
-            raise Invalid(_("Licence inconnue : choisissez-en une de la liste."))
+            raise Invalid(_("Licence inconnue : choisissez-en une de la liste."))
         return value or ""
     if name == "title":
         title = _text("title", value, _("titre"))
@@ -125,7 +125,7 @@ def clean_fields(fields: dict, *, complete: bool) -> dict:
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
         names = ", ".join(name[:40] for name in unknown)
-        raise Invalid(_("Champs inconnus : %(names)s.", names=names))
+        raise Invalid(_("Champs inconnus : %(names)s.", names=names))
     if complete:
         fields = {"kind": None, "title": None} | fields
     return {name: _checked(name, value) for name, value in fields.items()}

@@ -84,7 +84,7 @@ HEAD = 4096
 def _refused(reason: str) -> Invalid:
     return Invalid(
         _(
-            "%(reason)s Formats acceptés : %(formats)s.",
+            "%(reason)s Formats acceptés : %(formats)s.",
             reason=reason,
             formats=ALLOWED_TEXT,
         )
@@ -102,7 +102,7 @@ def _zip_type(path: Path, head: bytes) -> FileType:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _refused(_("Cette archive zip est illisible.")) from None
     if any(name in names for name in PROGRAM_ENTRIES):
-        raise _refused(_("Cette archive est un programme (Java ou Android) : refusée."))
+        raise _refused(_("Cette archive est un programme (Java ou Android) : refusée."))
     if "[Content_Types].xml" in names:
         for entry, kind in OOXML.items():
             if entry in names:
@@ -140,7 +140,7 @@ def detect(path: Path) -> FileType:
     with path.open("rb") as file:
         head = file.read(HEAD)
     if head.startswith(EXECUTABLES):
-        raise _refused(_("Ce fichier est un programme exécutable : refusé."))
+        raise _refused(_("Ce fichier est un programme exécutable : refusé."))
     for signature, kind in SIGNATURES:
         if head.startswith(signature):
             return kind
@@ -152,5 +152,5 @@ def detect(path: Path) -> FileType:
         return TAR
     kind = _csv_type(path, head)
     if kind is None:
-        raise _refused(_("Le contenu de ce fichier n'est pas d'un type accepté."))
+        raise _refused(_("Le contenu de ce fichier n’est pas d’un type accepté."))
     return kind

@@ -18,13 +18,13 @@ class ResourceForm(FlaskForm):
     title = StringField(_l("Titre"), validators=[DataRequired(), Length(max=160)])
     url = StringField(
         _l("Adresse"),
-        description=_l("Une adresse https://, par exemple celle d'un dépôt de code."),
+        description=_l("Une adresse https://, par exemple celle d’un dépôt de code."),
         validators=[Optional(), Length(max=500)],
     )
     file = FileField(
         _l("Fichier"),
         description=_l(
-            "PDF, document bureautique, image, CSV ou archive ; 20 Mo au plus."
+            "PDF, document bureautique, image, CSV ou archive ; 20 Mo au plus."
         ),
     )
     description = TextAreaField(
@@ -40,7 +40,7 @@ class ResourceForm(FlaskForm):
     licence = SelectField(
         _l("Licence"), choices=[("", NO_LICENCE), *LICENCES], validate_choice=False
     )
-    defi = SelectField(_l("Défi d'origine"), choices=[], validate_choice=False)
+    defi = SelectField(_l("Défi d’origine"), choices=[], validate_choice=False)
 
     FIELDS = ("kind", "title", "url", "description", "tags", "licence", "defi")
 

@@ -59,13 +59,13 @@ def resource_filters(**raw) -> ResourceFilters:
     """Validate list filters given as strings; Invalid names the bad one."""
     kind = (raw.get("kind") or "").strip()
     if kind and kind not in KINDS:
-        raise Invalid(_("Type de ressource inconnu : %(kind)s.", kind=kind[:40]))
+        raise Invalid(_("Type de ressource inconnu : %(kind)s.", kind=kind[:40]))
     licence = (raw.get("licence") or "").strip()
     if licence and licence not in LICENCE_LABELS:
-        raise Invalid(_("Licence inconnue : %(licence)s.", licence=licence[:40]))
+        raise Invalid(_("Licence inconnue : %(licence)s.", licence=licence[:40]))
     sort = (raw.get("sort") or "newest").strip()
     if sort not in SORTS:
-        raise Invalid(_("Tri inconnu : « newest » ou « bookmarks »."))
+        raise Invalid(_("Tri inconnu : « newest » ou « bookmarks »."))
     q = clean_spaces(raw.get("q") or "")
     if len(q) > 200:
         raise Invalid(_("La recherche est trop longue (200 caractères au plus)."))
@@ -138,7 +138,7 @@ def get_resource(viewer: Member, resource_id: int) -> Resource:
     )
     resource = db.session.scalar(stmt)
     if resource is None or not can_see(viewer, resource):
-        raise NotFound(_("Cette ressource n'existe pas."))
+        raise NotFound(_("Cette ressource n’existe pas."))
     return resource
 
 

@@ -70,7 +70,7 @@ def share_resource(
     clean = clean_fields(fields, complete=True)
     if not clean.get("url") and upload is None:
         raise Invalid(
-            _("Donnez l'adresse de la ressource ou joignez un fichier."), field="url"
+            _("Donnez l’adresse de la ressource ou joignez un fichier."), field="url"
         )
     resource = Resource(author=author, tags=[])
     _apply(resource, clean)
@@ -92,7 +92,7 @@ def update_resource(
     """Edit a resource (its author or staff); a new file replaces the old one."""
     if not can_edit_resource(actor, resource):
         raise NotAllowed(
-            _("Seuls son auteur et l'équipe du programme modifient une ressource.")
+            _("Seuls son auteur et l’équipe du programme modifient une ressource.")
         )
     clean = clean_fields(fields, complete=False)
     url = clean.get("url", resource.url)
@@ -114,7 +114,7 @@ def delete_resource(actor: Member, resource: Resource) -> None:
     """Delete a resource, its comments and bookmarks; its file after the commit."""
     if not can_edit_resource(actor, resource):
         raise NotAllowed(
-            _("Seuls son auteur et l'équipe du programme suppriment une ressource.")
+            _("Seuls son auteur et l’équipe du programme suppriment une ressource.")
         )
     if actor.id != resource.author_id:
         audit(
@@ -131,7 +131,7 @@ def delete_resource(actor: Member, resource: Resource) -> None:
 def set_hidden(actor: Member, resource: Resource, hidden: bool) -> None:
     """Staff hide a resource (moderation) or show it again; both are audited."""
     if not actor.is_staff:
-        raise NotAllowed(_("Seule l'équipe du programme modère les ressources."))
+        raise NotAllowed(_("Seule l’équipe du programme modère les ressources."))
     resource.hidden_at = utcnow() if hidden else None
     resource.hidden_by_id = actor.id if hidden else None
     action = "resource.hide" if hidden else "resource.show"
@@ -144,7 +144,7 @@ def set_hidden(actor: Member, resource: Resource, hidden: bool) -> None:
 
 def _check_visible(member: Member, resource: Resource) -> None:
     if not can_see(member, resource):
-        raise NotFound(_("Cette ressource n'existe pas."))
+        raise NotFound(_("Cette ressource n’existe pas."))
 
 
 def set_bookmark(member: Member, resource: Resource, bookmarked: bool) -> bool:
@@ -167,7 +167,7 @@ def add_comment(author: Member, resource: Resource, body: object) -> ResourceCom
     _check_visible(author, resource)
     if resource.hidden:
         raise NotAllowed(
-            _("Cette ressource est masquée : on ne peut plus la commenter.")
+            _("Cette ressource est masquée : on ne peut plus la commenter.")
         )
     if not isinstance(body, str) or not body.strip():
         raise Invalid(_("Le commentaire est vide."), field="body")
@@ -200,7 +200,7 @@ def delete_comment(actor: Member, comment_id: int) -> None:
     """Its author, or staff moderating, removes a comment."""
     comment = db.session.get(ResourceComment, comment_id)
     if comment is None or not can_see(actor, comment.resource):
-        raise NotFound(_("Ce commentaire n'existe pas."))
+        raise NotFound(_("Ce commentaire n’existe pas."))
     if comment.author_id != actor.id:
         if not actor.is_staff:
             raise NotAllowed(_("Seul son auteur peut supprimer ce commentaire."))

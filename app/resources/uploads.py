@@ -68,13 +68,13 @@ def clean_filename(name: str) -> str:
     """
     name = unicodedata.normalize("NFKC", (name or "").strip())
     if not name:
-        raise Invalid(_("Le fichier envoyé n'a pas de nom."))
+        raise Invalid(_("Le fichier envoyé n’a pas de nom."))
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
         raise Invalid(
-            _("Nom de fichier refusé : il contient des caractères de contrôle.")
+            _("Nom de fichier refusé : il contient des caractères de contrôle.")
         )
     if "/" in name or "\\" in name or not name.strip("."):
-        raise Invalid(_("Nom de fichier refusé : donnez un simple nom, sans chemin."))
+        raise Invalid(_("Nom de fichier refusé : donnez un simple nom, sans chemin."))
     if len(name) > MAX_NAME:
         raise Invalid(
             _(
@@ -98,8 +98,8 @@ def _download_name(name: str, extension: str) -> str:
 def readable_size(size: int) -> str:
     """20 Mo, 100 Ko: sizes as the messages show them."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.3g} Mo"
-    return f"{max(size // 1024, 1)} Ko"
+        return f"{size / (1024 * 1024):.3g}\u00a0Mo"
+    return f"{max(size // 1024, 1)}\u00a0Ko"
 
 
 def _copy(stream: BinaryIO, target: Path, limit: int) -> int:

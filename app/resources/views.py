@@ -120,7 +120,7 @@ def _editable(resource_id: int):
     resource = queries.get_resource(current_user, resource_id)
     if not services.can_edit_resource(current_user, resource):
         raise NotAllowed(
-            _("Seuls son auteur et l'équipe du programme modifient une ressource.")
+            _("Seuls son auteur et l’équipe du programme modifient une ressource.")
         )
     return resource
 
@@ -216,7 +216,7 @@ def download(resource_id: int):
     resource = queries.get_resource(current_user, resource_id)
     path = uploads.path_of(resource.file_key) if resource.file_key else None
     if path is None or not path.is_file():
-        raise NotFound(_("Cette ressource n'a pas de fichier joint."))
+        raise NotFound(_("Cette ressource n’a pas de fichier joint."))
     response = send_file(
         path,
         mimetype=resource.file_type,

@@ -83,11 +83,11 @@ def _check(text: str, kind: str, filters: dict[str, str], page: int) -> None:
             )
         )
     if kind and kind not in SEARCH_KINDS:
-        raise Invalid(_("Type de résultat inconnu : %(kind)s.", kind=kind[:40]))
+        raise Invalid(_("Type de résultat inconnu : %(kind)s.", kind=kind[:40]))
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
         names = ", ".join(name[:40] for name in unknown)
-        raise Invalid(_("Filtre inconnu : %(names)s.", names=names))
+        raise Invalid(_("Filtre inconnu : %(names)s.", names=names))
     if not 1 <= page <= MAX_PAGE:
         raise Invalid(_("Numéro de page invalide."))
 
@@ -203,7 +203,7 @@ def _normalised(hits: list[Hit]) -> dict[int, float]:
 
 def _skill_reasons(member: Member, words: set[str]) -> list[str]:
     skills = [s.name for s in member.skills if words & set(fold(s.name).split())]
-    return [_("compétence : %(name)s", name=name) for name in skills]
+    return [_("compétence : %(name)s", name=name) for name in skills]
 
 
 @dataclass
@@ -275,7 +275,7 @@ def _teams(defi_ids: list[int]) -> dict[int, list[int]]:
 def _reasons(member: Member, evidence: Evidence, words: set[str]) -> list[str]:
     reasons = _skill_reasons(member, words)
     reasons += [
-        _("défi : %(title)s", title=evidence.defi_titles[d])
+        _("défi : %(title)s", title=evidence.defi_titles[d])
         for d, team in evidence.teams.items()
         if member.id in team
     ]

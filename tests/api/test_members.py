@@ -208,4 +208,4 @@ def test_invalid_parameter_is_400_in_french(api, query):
 
 def test_unknown_parameter_is_named(api):
     response = api.get("/api/v1/members?years=2019")
-    assert response.get_json()["error"]["message"] == "Paramètre inconnu : years."
+    assert response.get_json()["error"]["message"] == "Paramètre inconnu : years."

@@ -46,7 +46,7 @@ def test_suggestions_come_with_their_reasons(app, mentor, eig):
     assert response.status_code == 200
     [suggestion] = response.get_json()["suggestions"]
     assert suggestion["mentor"] == "dana" and suggestion["free_places"] == 2
-    assert suggestion["reasons"] == ["Propose du mentorat sur « Python »"]
+    assert suggestion["reasons"] == ["Propose du mentorat sur « Python »"]
 
 
 def test_suggestions_need_a_topic(app, eig):

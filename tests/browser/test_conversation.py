@@ -380,11 +380,11 @@ def test_a_reload_shows_the_same_local_time_as_live(browser, live_server, team, 
     open_channel(alice, team["slug"])
     incoming = post_as(live_server, team["bruno"], team["slug"], "Quelle heure ?")
     live_time = message(alice, incoming).locator("time")
-    expect(live_time).to_have_text("à l'instant")
+    expect(live_time).to_have_text("à l’instant")
     live = live_time.get_attribute("title")
     alice.reload()
     reloaded = message(alice, incoming).locator("time")
-    expect(reloaded).to_have_text("à l'instant")
+    expect(reloaded).to_have_text("à l’instant")
     assert reloaded.get_attribute("title") == live
     assert reloaded.get_attribute("datetime").endswith("+00:00")
 

@@ -58,7 +58,7 @@ def test_member_logs_in_and_a_wrong_password_is_refused(page, live_server):
     page.locator("#password").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{live_server.url}/")
-    expect(page.get_by_role("status")).to_contain_text("Bienvenue, Camille Durand !")
+    expect(page.get_by_role("status")).to_contain_text("Bienvenue, Camille Durand !")
     expect(
         header_links(page).get_by_role("link", name="Camille Durand")
     ).to_be_visible()
@@ -129,7 +129,7 @@ def test_member_goes_from_directory_to_defi_to_team_member(page, live_server):
 
     page.goto("/members/")
     card = page.locator(".eig-member-card").filter(has_text="Alice Martin")
-    expect(card).to_contain_text("Défi : Signaux faibles")
+    expect(card).to_contain_text("Défi : Signaux faibles")
     card.get_by_role("link", name="Alice Martin").click()
     page.wait_for_url(f"{live_server.url}/members/{alice_name}")
     page.locator("#member-defis").get_by_role("link", name="Signaux faibles").click()

@@ -27,12 +27,12 @@ def test_an_eig_asks_and_the_mentor_accepts_from_the_notification(browser, live_
         expect(bell(mentor).locator("[data-unread-count]")).to_be_hidden()
 
         eig.goto("/mentoring/")
-        eig.get_by_role("link", name="Demander de l'aide").click()
+        eig.get_by_role("link", name="Demander de l’aide").click()
         eig.locator("#topic").fill("pseudonymisation")
         eig.get_by_role("button", name="Voir les mentors").click()
         suggestion = eig.locator('#suggestions [data-mentor="dana"]')
         expect(suggestion).to_contain_text(
-            "Propose du mentorat sur « Pseudonymisation »"
+            "Propose du mentorat sur « Pseudonymisation »"
         )
         suggestion.get_by_label("Votre message").fill("Je démarre un défi justice.")
         suggestion.get_by_role("button", name="Demander à Dana Data").click()

@@ -58,7 +58,7 @@ def test_a_direct_message_shows_in_the_recipients_bell_and_list(
         expect(count).to_contain_text("1")
         item = page.locator("#notification-list li").first
         expect(item).to_contain_text(
-            "Alice Martin vous a écrit : « Tu as un moment pour parler du prototype ? »"
+            "Alice Martin vous a écrit : « Tu as un moment pour parler du prototype ? »"
         )
 
         send(alice_socket, slug, "C'est urgent")  # the burst grows, not the count

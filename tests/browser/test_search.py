@@ -75,7 +75,7 @@ def test_enter_without_a_selection_opens_the_results_page(page, live_server):
     expect(page.get_by_role("option", name=re.compile("Ada Lovelace"))).to_be_visible()
     box.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q=Lovelace$"))
-    expect(page.locator("#search-count")).to_have_text("1 résultat pour « Lovelace »")
+    expect(page.locator("#search-count")).to_have_text("1 résultat pour « Lovelace »")
     expect(page.get_by_role("combobox", name="Rechercher")).to_have_value("Lovelace")
 
 
@@ -89,7 +89,7 @@ def test_results_are_filtered_by_type(page, live_server):
     page.goto("/search?q=pseudonymisation")
     results = page.locator("#search-results h2")
     expect(page.locator("#search-count")).to_have_text(
-        "2 résultats pour « pseudonymisation »"
+        "2 résultats pour « pseudonymisation »"
     )
     expect(results).to_have_count(2)
 

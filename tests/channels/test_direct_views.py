@@ -59,7 +59,7 @@ def test_two_members_with_the_same_name_must_be_told_apart(as_alice, dominique):
         follow_redirects=True,
     )
     page = text(response)
-    assert "Plusieurs membres s'appellent « dominique ancienne »" in page
+    assert "Plusieurs membres s’appellent « dominique ancienne »" in page
     assert "dom.a, dom.b" in page
     assert direct_channels() == []
 

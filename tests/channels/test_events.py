@@ -142,7 +142,7 @@ def test_non_members_cannot_join_or_post_to_a_private_channel(app, alice, bob, c
         ("typing", {"channel": channel.slug}),
     ]:
         ack = b.emit(event, data, callback=True)
-        assert ack["ok"] is False and "n'existe pas" in ack["error"]
+        assert ack["ok"] is False and "n’existe pas" in ack["error"]
     assert services.list_messages(alice, channel) == []
 
 

@@ -68,7 +68,7 @@ def test_reactions_past_the_limit_get_an_error_and_reach_nobody(
         assert a.emit("react", {"id": message.id, "emoji": "👍"}, callback=True)["ok"]
     refused = a.emit("react", {"id": message.id, "emoji": "👍"}, callback=True)
     assert refused["ok"] is False
-    assert refused["error"].startswith("Vous réagissez trop vite : patientez")
+    assert refused["error"].startswith("Vous réagissez trop vite : patientez")
     assert len(events(b, "message_reacted")) == 3
     # Bob has his own allowance.
     assert b.emit("react", {"id": message.id, "emoji": "🎉"}, callback=True)["ok"]

@@ -42,7 +42,7 @@ def test_leaving_a_private_channel_stops_its_messages_on_open_sockets(
     assert heard(c, channel) == ["après", "typing:alice"]
     # And it cannot listen again: the channel is no longer open to it.
     ack = b1.emit("join_channel", {"channel": channel.slug}, callback=True)
-    assert ack["ok"] is False and "n'existe pas" in ack["error"]
+    assert ack["ok"] is False and "n’existe pas" in ack["error"]
 
 
 def test_leaving_an_open_channel_stops_its_unread_badge_messages(

@@ -297,14 +297,14 @@ def test_only_the_creator_archives_and_an_archived_channel_refuses_posts(
     assert "Archiver le canal" not in alice_page
 
     refused = as_alice.post(f"/channels/{channel.slug}/archive", follow_redirects=True)
-    assert "Seuls le créateur du canal et l'équipe peuvent l'archiver." in text(refused)
+    assert "Seuls le créateur du canal et l’équipe peuvent l’archiver." in text(refused)
     assert not fresh(Channel, id=channel.id).archived
 
     archived = as_bob.post(f"/channels/{channel.slug}/archive", follow_redirects=True)
     assert "Archivage du canal mis à jour." in text(archived)
     assert fresh(Channel, id=channel.id).archived
     page = as_bob.get(f"/channels/{channel.slug}")
-    assert "Archivé : lecture seule" in text(page)
+    assert "Archivé : lecture seule" in text(page)
     assert 'id="composer"' not in page.get_data(as_text=True)
     assert "Rouvrir le canal" in text(page)
     assert "Avant" in section(page, "messages", "</ol>")  # still readable
@@ -315,7 +315,7 @@ def test_only_the_creator_archives_and_an_archived_channel_refuses_posts(
             data={"body": "Après"},
             follow_redirects=True,
         )
-        assert "Ce canal est archivé : on peut le lire, plus y écrire." in text(
+        assert "Ce canal est archivé : on peut le lire, plus y écrire." in text(
             response
         )
     assert stored_bodies(channel) == ["Avant"]
@@ -358,7 +358,7 @@ def test_direct_conversation_is_private_to_its_members(as_alice, alice, bob, log
 @pytest.mark.parametrize(
     ("username", "error"),
     [
-        ("", "Indiquez le nom ou l'identifiant d'un membre."),
+        ("", "Indiquez le nom ou l’identifiant d’un membre."),
         ("personne", "Aucun membre actif ne porte ce nom ni cet identifiant."),
     ],
 )

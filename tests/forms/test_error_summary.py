@@ -138,7 +138,7 @@ def test_a_too_large_file_is_said_under_the_file_field(app, ada):
     assert response.status_code == 400
     page = page_of(response)
     assert messages_under(page, "file") == [
-        "Le fichier dépasse la taille maximale (10 Ko)."
+        "Le fichier dépasse la taille maximale (10 Ko)."
     ]
     assert [target for target, _text in summary_links(page)] == ["file"]
     assert "taille maximale" not in banners(page)

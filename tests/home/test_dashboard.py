@@ -52,7 +52,7 @@ def test_unread_channels_mentions_and_requests_show(app, auth_client):
     assert "# Data" in section(page, "unread-channels")
     assert "2 non lus" in section(page, "unread-channels")
     assert "Dana Data vous a mentionné dans # Data" in section(page, "mentions")
-    assert "Dana Data : Python" in section(page, "mentoring")
+    assert "Dana Data : Python" in section(page, "mentoring")
     assert "En attente" in section(page, "mentoring")
 
 
@@ -61,7 +61,7 @@ def test_the_mentor_sees_the_request_to_answer(app, auth_client):
     dana = make_mentor(username="dana", display_name="Dana Data", topics="Python")
     mentoring.ask_for_mentoring(camille, dana, topic="Python")
     mentoring_part = section(home(auth_client(dana)), "mentoring")
-    assert "À traiter" in mentoring_part and "Camille Eig : Python" in mentoring_part
+    assert "À traiter" in mentoring_part and "Camille Eig : Python" in mentoring_part
 
 
 def test_a_new_members_checklist_ticks_itself_then_goes(app, auth_client):
@@ -89,7 +89,7 @@ def test_staff_see_the_programme_figures_and_no_checklist(app, auth_client):
     make_member(role="alumni")
     page = home(auth_client(staff))
     figures = section(page, "programme-figures")
-    assert "Actifs cette semaine" in figures and "Alumni : 1" in figures
+    assert "Actifs cette semaine" in figures and "Alumni : 1" in figures
     assert 'id="first-steps"' not in page
 
 

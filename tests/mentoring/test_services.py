@@ -66,11 +66,11 @@ def test_suggestions_are_ranked_by_overlap_and_explain_why(app, asker):
 
     assert [s.mentor.display_name for s in found] == ["Dana Data", "Élie Défi"]
     assert found[0].reasons == [
-        "Propose du mentorat sur « Pseudonymisation »",
-        "Compétence en commun avec vous : « Python »",
+        "Propose du mentorat sur « Pseudonymisation »",
+        "Compétence en commun avec vous : « Python »",
     ]
     assert found[1].reasons == [
-        "Expertise « Pseudonymisation » du défi « Open Justice »"
+        "Expertise « Pseudonymisation » du défi « Open Justice »"
     ]
     assert found[0].score > found[1].score
 
@@ -84,7 +84,7 @@ def test_shared_defi_expertise_with_the_asker_counts(app, asker):
     db.session.commit()
     found = suggest_mentors(asker, "cartographie")
     assert [s.mentor.id for s in found] == [mentor.id]
-    assert found[0].reasons == ["Expertise commune à vos défis : « Open data »"]
+    assert found[0].reasons == ["Expertise commune à vos défis : « Open data »"]
 
 
 def test_mentors_at_capacity_unavailable_or_self_are_never_suggested(app, clock):
@@ -192,7 +192,7 @@ def test_the_mentor_accepts_with_a_message_and_the_asker_is_told(app, clock, ask
     assert (request.status, request.answer) == ("accepted", "Avec plaisir")
     [told] = notifications_of(asker)
     assert told.kind == "mentoring_answer"
-    assert told.text == "Dana Data a accepté votre demande de mentorat « Python »."
+    assert told.text == "Dana Data a accepté votre demande de mentorat « Python »."
 
 
 def test_the_mentor_declines(app, clock, asker):

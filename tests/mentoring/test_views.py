@@ -38,7 +38,7 @@ def test_the_ask_page_shows_suggestions_with_their_reasons(
 ):
     page = ask_page(logged_in(browser_factory, eig))
     assert "Dana Data" in page
-    assert "Propose du mentorat sur « Pseudonymisation »" in page
+    assert "Propose du mentorat sur « Pseudonymisation »" in page
     assert "2 places libres" in page
 
 
@@ -54,7 +54,7 @@ def test_an_eig_asks_from_the_suggestions(browser_factory, mentor, eig):
     request = fresh(MentoringRequest, mentor_id=mentor.id)
     assert response.headers["Location"] == f"/mentoring/requests/{request.id}"
     page = client.get("/mentoring/").get_data(as_text=True)
-    assert "« pseudonymisation »" in page and "En attente" in page
+    assert "« pseudonymisation »" in page and "En attente" in page
 
 
 def test_asking_without_the_csrf_token_stores_nothing(browser_factory, mentor, eig):
@@ -205,7 +205,7 @@ def test_staff_see_figures_and_no_names(browser_factory, mentor, eig):
     services.ask_for_mentoring(eig, mentor, topic="Pseudonymisation")
     page = logged_in(browser_factory, make_member(role="staff")).get("/mentoring/")
     html = page.get_data(as_text=True)
-    assert "Chiffres du mentorat" in html and "Taux d'acceptation" in html
+    assert "Chiffres du mentorat" in html and "Taux d’acceptation" in html
     assert "Camille Eig" not in html
     member_page = logged_in(browser_factory, make_member()).get("/mentoring/")
     assert "Chiffres du mentorat" not in member_page.get_data(as_text=True)

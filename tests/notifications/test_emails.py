@@ -73,7 +73,7 @@ def test_an_invitation_to_a_defi_names_it(app, smtp_server, staff):
     defi = make_defi(title="Lab Santé")
     auth.invite(staff, "nouvelle@example.org", "eig", defi_id=defi.id)
     [message] = smtp_server.messages
-    assert "l'équipe du défi « Lab Santé »" in html.unescape(html_body(message))
+    assert "l’équipe du défi « Lab Santé »" in html.unescape(html_body(message))
 
 
 def test_a_resent_invitation_mails_a_new_link(app, client, smtp_server, staff):
@@ -159,7 +159,7 @@ def test_the_daily_digest_gathers_the_waiting_notifications(
     assert result.exit_code == 0, result.output
     assert "Récapitulatifs envoyés : 1" in result.output
     [digest] = smtp_server.messages
-    assert digest["Subject"] == "EIG Link : votre récapitulatif (2 notifications)"
+    assert digest["Subject"] == "EIG Link : votre récapitulatif (2 notifications)"
     body = text_body(digest)
     assert (
         "Camille Asker vous demande du mentorat" in body and "Mention de test" in body

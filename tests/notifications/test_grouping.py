@@ -40,7 +40,7 @@ def test_a_burst_of_mentions_sends_one_email_then_one_grouped_email(
     mention(alice, channel, bob, 5)
     assert len(smtp_server.messages) == 2
     grouped = smtp_server.messages[1]
-    assert grouped["Subject"] == "EIG Link : votre récapitulatif (5 notifications)"
+    assert grouped["Subject"] == "EIG Link : votre récapitulatif (5 notifications)"
     assert text_body(grouped).count("vous a mentionné") == 5
     assert "réunies dans cet e-mail" in text_body(grouped)
     assert "quotidien" not in text_body(grouped)
@@ -59,7 +59,7 @@ def test_held_mentions_leave_in_the_daily_digest_when_nothing_follows(
     assert result.exit_code == 0
     assert len(smtp_server.messages) == 2
     digest = smtp_server.messages[1]
-    assert digest["Subject"] == "EIG Link : votre récapitulatif (2 notifications)"
+    assert digest["Subject"] == "EIG Link : votre récapitulatif (2 notifications)"
 
 
 def test_each_recipient_has_its_own_window(app, smtp_server, alice, bob):

@@ -47,7 +47,7 @@ def test_a_direct_message_notifies_the_other_people_of_the_conversation(
     assert to_bob.kind == to_carol.kind == "direct_message"
     assert to_bob.url.startswith(f"/channels/{dm.slug}#message-")
     assert shown(to_bob) == (
-        "Alice Durand vous a écrit : « Bonjour à vous deux, on se voit demain ? »"
+        "Alice Durand vous a écrit : « Bonjour à vous deux, on se voit demain ? »"
     )
 
 
@@ -108,7 +108,7 @@ def test_a_reply_notifies_the_root_author_and_earlier_repliers(alice, bob, carol
     assert to_alice.count == 2  # two replies in her thread: one notification
     [to_bob] = notes(bob)
     assert shown(to_bob) == (
-        "Carole Petit a répondu dans un fil de # Entraide : « Moi aussi »"
+        "Carole Petit a répondu dans un fil de # Entraide : « Moi aussi »"
     )
 
 
@@ -159,7 +159,7 @@ def test_being_added_to_a_defi_team_is_a_notification(alice, bob):
     [note] = notes(bob)
     assert (note.kind, note.url) == ("defi_team", f"/defis/{defi.slug}")
     assert shown(note) == (
-        "Alice Durand vous a ajouté à l'équipe du défi « Données ouvertes »."
+        "Alice Durand vous a ajouté à l’équipe du défi « Données ouvertes »."
     )
     assert notes(alice) == []
 
@@ -238,7 +238,7 @@ def test_an_english_reader_sees_english_in_the_api_and_the_page(
     client = logged_in(browser_factory, bob)
     french = client.get("/api/v1/notifications").get_json()
     assert (
-        french["notifications"][0]["text"] == "Alice Durand vous a écrit : « Salut ! »"
+        french["notifications"][0]["text"] == "Alice Durand vous a écrit : « Salut ! »"
     )
     english = client.get("/api/v1/notifications?lang=en").get_json()
     [item] = english["notifications"]
@@ -258,7 +258,7 @@ def test_an_english_member_gets_english_emails(app, smtp_server, alice, bob):
     db.session.commit()
     channels.post_message(alice, channels.start_direct(alice, [bob]), "Salut !")
     [email] = smtp_server.messages
-    assert email["Subject"] == "EIG Link : Alice Durand wrote to you: “Salut !”"
+    assert email["Subject"] == "EIG Link: Alice Durand wrote to you: “Salut !”"
     body = text_body(email)
     assert "Hello Bob Martin," in body and "See it on EIG Link:" in body
     assert "Bonjour" not in body
@@ -289,5 +289,5 @@ def test_mentoring_notifications_are_rendered_too(alice, bob):
         url="/mentoring/",
         params={"actor": "Alice Durand", "topic": "Python", "answer": "accepted"},
     )
-    assert note.text == "Alice Durand a accepté votre demande de mentorat « Python »."
+    assert note.text == "Alice Durand a accepté votre demande de mentorat « Python »."
     assert shown(note, "en") == "Alice Durand accepted your mentoring request “Python”."

@@ -156,7 +156,7 @@ def test_a_forged_notification_link_is_refused(app, alice, bob):
     forged = URLSafeSerializer("not-the-secret", salt="notification-link").dumps(
         {"n": notification.id, "r": alice.id}
     )
-    with pytest.raises(Invalid, match="n'est pas valide"):
+    with pytest.raises(Invalid, match="n’est pas valide"):
         links.use_open_link(alice, forged)
     # Signed for alice but naming bob's notification: looks like no notification.
     other = ping(bob, actor=alice)

@@ -135,7 +135,7 @@ def test_a_forged_or_foreign_email_link_leaks_nothing(app, browser_factory, alic
     client = logged_in(browser_factory, bob)
     response = client.get(f"/notifications/open/{forged}")
     assert response.status_code == 400
-    assert "n'est pas valide" in html.unescape(response.get_data(as_text=True))
+    assert "n’est pas valide" in html.unescape(response.get_data(as_text=True))
     foreign = client.get(open_path(notification))
     assert foreign.status_code == 404
     assert "secret-plan" not in foreign.get_data(as_text=True)
@@ -158,7 +158,7 @@ def test_unsubscribing_needs_no_login_but_a_button(browser_factory, alice):
 def test_a_bad_unsubscribe_link_is_a_clear_error(browser_factory):
     response = browser_factory().get("/notifications/unsubscribe/not-a-token")
     assert response.status_code == 400
-    assert "désabonnement n'est pas valide" in html.unescape(
+    assert "désabonnement n’est pas valide" in html.unescape(
         response.get_data(as_text=True)
     )
 

@@ -94,7 +94,7 @@ def test_a_socket_event_that_finds_no_connection_is_acked_with_an_error(
         ack = socket.emit("send_message", data, callback=True)
     assert ack == {
         "ok": False,
-        "error": "Le service est très sollicité : réessayez dans quelques secondes.",
+        "error": "Le service est très sollicité : réessayez dans quelques secondes.",
     }
     again = socket.emit("send_message", data, callback=True)
     assert again["ok"] and isinstance(again["id"], int)  # the retry is stored once

@@ -88,7 +88,7 @@ def test_invalid_urls_are_refused_and_nothing_is_stored(url):
         ({"kind": "virus"}, "Type de ressource inconnu"),
         ({"title": "   "}, "titre est obligatoire"),
         ({"licence": "WTFPL"}, "Licence inconnue"),
-        ({"defi": "nulle-part"}, "défi n'existe pas"),
+        ({"defi": "nulle-part"}, "défi n’existe pas"),
         ({"owner": "x"}, "Champs inconnus"),
         ({"tags": {"a": 1}}, "mots-clés"),
     ],
@@ -141,8 +141,8 @@ def test_docx_is_recognised_from_its_parts():
         ("rapport.pdf", files.EXE, "programme exécutable"),
         ("donnees.csv", files.ELF, "programme exécutable"),
         ("donnees.csv", files.SCRIPT, "programme exécutable"),
-        ("page.csv", files.HTML, "pas d'un type accepté"),
-        ("image.png", files.SVG, "pas d'un type accepté"),
+        ("page.csv", files.HTML, "pas d’un type accepté"),
+        ("image.png", files.SVG, "pas d’un type accepté"),
         ("outil.zip", files.JAR, "programme"),
         ("casse.zip", b"PK\x03\x04" + b"\x00" * 40, "illisible"),
         ("vide.pdf", b"", "vide"),
@@ -170,7 +170,7 @@ def test_refused_uploads_leave_nothing_behind(upload_folder, name, data, message
 def test_upload_over_the_configured_limit_is_refused(app, upload_folder):
     app.config["UPLOAD_MAX_BYTES"] = 1024 * 1024
     big = files.PDF + b"0" * (1024 * 1024)
-    with pytest.raises(Invalid, match="taille maximale .1 Mo"):
+    with pytest.raises(Invalid, match="taille maximale .1.Mo"):
         share(make_member(), files.upload("gros.pdf", big))
     assert count(Resource) == 0
     assert stored_files(upload_folder) == []

@@ -108,7 +108,7 @@ def test_upload_over_the_limit_gets_a_clear_error(app, ada, upload_folder):
     big = files.PDF + b"0" * (100 * 1024)
     response = share(ada, form(), (big, "gros.pdf"))
     assert response.status_code == 400
-    assert "Le fichier dépasse la taille maximale (100 Ko)." in text(response)
+    assert "Le fichier dépasse la taille maximale (100 Ko)." in text(response)
     response = share(ada, form(), (big + big, "enorme.pdf"))
     assert response.status_code == 413
     assert "trop volumineux" in text(response)

@@ -92,9 +92,9 @@ def test_who_knows_ranks_people_and_says_why(app):
     )
     matches = services.who_knows(asker, "pseudonymisation")
     assert [m.member.display_name for m in matches] == ["Basile Texte"]
-    assert matches[0].reasons == ["défi : Open Justice"]
+    assert matches[0].reasons == ["défi : Open Justice"]
     nlp = services.who_knows(asker, "nlp")
-    assert nlp[0].member == expert and "compétence : NLP" in nlp[0].reasons
+    assert nlp[0].member == expert and "compétence : NLP" in nlp[0].reasons
 
 
 def test_who_knows_counts_the_resources_a_member_shared(app):

@@ -40,14 +40,14 @@ def test_member_with_a_skill_is_found_in_any_case(client, viewer):
     assert response.status_code == 200
     assert result_titles(response) == ["Ada Lovelace"]
     assert f'href="/members/{ada.username}"' in page_text(response)
-    assert "1 résultat pour « nlp »" in page_text(response)
+    assert "1 résultat pour « nlp »" in page_text(response)
 
 
 def test_results_link_to_the_people_search_for_the_same_query(client, viewer):
     make_member(display_name="Ada Lovelace", skills=["NLP"])
     html = page_text(client.get("/search?q=nlp"))
     assert 'href="/search/people?q=nlp"' in html
-    assert "Qui s'y connaît ?" in html
+    assert "Qui s’y connaît ?" in html
 
 
 def test_type_filter_keeps_counts_of_every_type(client, viewer):
@@ -82,7 +82,7 @@ def test_facet_filter_narrows_and_can_be_removed(client, viewer):
 def test_no_result_says_so_in_french(client, viewer):
     response = client.get("/search?q=introuvablissime")
     assert response.status_code == 200
-    assert "Aucun résultat pour « introuvablissime »" in page_text(response)
+    assert "Aucun résultat pour « introuvablissime »" in page_text(response)
     assert 'id="search-results"' not in page_text(response)
 
 
@@ -195,14 +195,14 @@ def test_people_search_ranks_members_with_reasons(client, viewer):
     assert f'href="/members/{ada.username}"' in people
     assert "Sans Rapport" not in people
     reasons = re.search(r'class="[^"]*eig-person__reasons">(.*?)</p>', people).group(1)
-    assert "compétence : NLP" in reasons
+    assert "compétence : NLP" in reasons
     assert " · " in reasons and "Open Justice NLP" in reasons
 
 
 def test_people_search_without_match_says_so(client, viewer):
     response = client.get("/search/people?q=introuvablissime")
     assert response.status_code == 200
-    assert "Personne ne semble s'y connaître" in page_text(response)
+    assert "Personne ne semble s’y connaître" in page_text(response)
 
 
 def test_people_search_refuses_an_over_long_topic(client, viewer):
@@ -232,7 +232,7 @@ def test_header_has_the_search_combobox_only_when_logged_in(client, auth):
 def test_directory_links_to_the_people_search(client, viewer):
     html = page_text(client.get("/members/"))
     assert 'action="/search/people"' in html
-    assert "Qui s'y connaît en… ?" in html
+    assert "Qui s’y connaît en… ?" in html
 
 
 def test_search_pages_come_out_in_english_with_lang_en(client, viewer):
@@ -250,7 +250,7 @@ def test_search_pages_come_out_in_english_with_lang_en(client, viewer):
     html = page_text(client.get("/search/people?q=nlp"))  # the cookie keeps English
     assert "1 person knows about “nlp”" in html
     assert "skill: NLP · défi: Open Justice NLP" in html
-    assert "s'y conna" not in html and "compétence :" not in html
+    assert "s’y conna" not in html and "compétence :" not in html
 
     html = page_text(client.get("/search?q=nlp&type=planete"))
     assert "Unknown result type: planete." in html
@@ -261,11 +261,11 @@ def test_search_pages_stay_in_french_by_default(client, viewer):
     make_defi(title="Open Justice NLP", team=[(ada, "eig")])
 
     html = page_text(client.get("/search?q=nlp&type=defi"))
-    assert "1 résultat pour « nlp » parmi les défis" in html
+    assert "1 résultat pour « nlp » parmi les défis" in html
     assert "Tout (2)" in html and "Aucune suggestion." in html
     assert "result for" not in html and "No suggestions" not in html
 
     html = page_text(client.get("/search/people?q=nlp"))
-    assert "1 personne s'y connait en « nlp »" in html
-    assert "compétence : NLP · défi : Open Justice NLP" in html
+    assert "1 personne s’y connait en « nlp »" in html
+    assert "compétence : NLP · défi : Open Justice NLP" in html
     assert "knows about" not in html

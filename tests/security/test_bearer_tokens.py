@@ -41,7 +41,7 @@ def stored() -> int:
 def assert_401(response) -> None:
     assert response.status_code == 401
     assert response.get_json() == {
-        "error": {"code": "unauthorized", "message": "Jeton d'API invalide ou révoqué."}
+        "error": {"code": "unauthorized", "message": "Jeton d’API invalide ou révoqué."}
     }
 
 

@@ -195,5 +195,5 @@ def test_staff_are_not_invited_into_a_defi_team(browser_factory, app):
         form_page="/admin/",
     )  # fmt: skip
     assert response.status_code == 400
-    assert "ne rejoint pas l'équipe d'un défi" in text(response)
+    assert "ne rejoint pas l’équipe d’un défi" in text(response)
     assert db.session.scalar(select(Invitation)) is None

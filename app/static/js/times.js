@@ -1,12 +1,12 @@
 // Times in the reader's own zone and language, the way a chat says them:
-// "à l'instant", "il y a 5 min", "14:03", "hier à 14:03", "12 mars à 14:03".
+// "à l’instant", "il y a 5 min", "14:03", "hier à 14:03", "12 mars à 14:03".
 // The server writes every <time data-time> with an ISO datetime and its UTC
 // offset; this module rewrites the text, keeps the full date in the title, and
 // refreshes the recent ones every minute. Loaded by base.html on every page.
 
 const lang = document.documentElement.lang === "en" ? "en" : "fr";
 const WORDS = {
-  fr: { now: "à l'instant", yesterday: "hier", at: "à" },
+  fr: { now: "à l’instant", yesterday: "hier", at: "à" },
   en: { now: "just now", yesterday: "yesterday", at: "at" },
 }[lang];
 const clock = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
