@@ -137,6 +137,14 @@ class Config:
     ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 19 * 1024)
     ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 1)
 
+    # ProConnect, the State's sign-in for public agents (app/auth/proconnect.py):
+    # off unless all three are set. The discovery URL chooses the environment
+    # (integration or production).
+    PROCONNECT_DISCOVERY_URL = os.environ.get("PROCONNECT_DISCOVERY_URL")
+    PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID")
+    PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET")
+    # Whom people write to when they are not invited yet.
+    PROGRAMME_CONTACT = os.environ.get("PROGRAMME_CONTACT", "contact@eig-link.local")
     INVITATION_MAX_AGE = timedelta(days=env_int("INVITATION_MAX_AGE_DAYS", 14))
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
 
@@ -190,6 +198,7 @@ class TestConfig(Config):
     # On, as in production: the request log reads `current_user` after every
     # request, and once turned a password change into a crash the tests missed.
     REQUEST_LOG = True
+    PROCONNECT_DISCOVERY_URL = None  # a test that needs it runs a fake provider
     SERVER_NAME = None
     BASE_URL = "http://localhost"
     # Cheap hashes keep the suite fast; production uses the OWASP parameters above.

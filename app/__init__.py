@@ -230,6 +230,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.api import views as _api_views  # noqa: F401
     from app.auth import bp as auth_bp
+    from app.auth import proconnect_views as _proconnect_views  # noqa: F401
     from app.auth import views as _auth_views  # noqa: F401
     from app.channels import bp as channels_bp
     from app.channels import views as _channels_views  # noqa: F401

@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.members.models import ROLE_LABELS
@@ -19,17 +26,24 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Rester connecté sur cet appareil"))
 
 
-class RegisterForm(FlaskForm):
+class ProConnectRegisterForm(FlaskForm):
+    """Registration through ProConnect: no password, the e-mail is vouched for."""
+
     display_name = StringField(
         _l("Nom affiché"), validators=[DataRequired(), Length(max=120)]
     )
     username = StringField(
         _l("Identifiant"),
         description=_l(
-            "3 à 40 caractères : lettres minuscules, chiffres, points, tirets."
+            "3 à 40 caractères\u00a0: lettres minuscules, chiffres, points, tirets."
         ),
         validators=[DataRequired(), Length(min=3, max=40)],
     )
+
+
+class RegisterForm(ProConnectRegisterForm):
+    """Registration by an invitation link: the names, and a password."""
+
     password = PasswordField(
         _l("Mot de passe"),
         description=_l("12 caractères au moins."),
@@ -90,3 +104,8 @@ class InvitationForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only its CSRF token: for buttons that change something."""
+
+
+class ProConnectConsentForm(FlaskForm):
+    allow = SubmitField(_l("Oui, à chaque connexion"))
+    decline = SubmitField(_l("Non merci"))

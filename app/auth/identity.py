@@ -18,6 +18,10 @@ PUBLIC_ENDPOINTS = {
     "auth.register",
     "auth.reset_request",
     "auth.reset_password",
+    "auth.proconnect_login",
+    "auth.proconnect_callback",
+    "auth.proconnect_register",
+    "auth.proconnect_logout",
     "privacy.policy",
     "privacy.legal",
     "ops.healthz",
@@ -98,7 +102,7 @@ def require_login_by_default(app: Flask) -> None:
     def check_login():
         if bearer_token(request) is not None and not current_user.is_authenticated:
             return json_error(
-                401, "unauthorized", _("Jeton d'API invalide ou révoqué.")
+                401, "unauthorized", _("Jeton d’API invalide ou révoqué.")
             )
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None

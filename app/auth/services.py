@@ -83,6 +83,14 @@ def find_login_member(identifier: str) -> Member | None:
     )
 
 
+def member_with_email(email: str) -> Member | None:
+    """The member whose address this is, in any case (ProConnect matches on it)."""
+    key = (email or "").strip().lower()
+    if not key or "\x00" in key:
+        return None
+    return db.session.scalar(select(Member).where(func.lower(Member.email) == key))
+
+
 def authenticate(identifier: str, password: str) -> Member:
     """The member whose username or e-mail and password match, or Invalid."""
     wrong = Invalid(_("Identifiant ou mot de passe incorrect."))
@@ -95,7 +103,7 @@ def authenticate(identifier: str, password: str) -> Member:
     except (VerificationError, InvalidHashError):
         raise wrong from None
     if not member.active:
-        raise Invalid(_("Ce compte a été désactivé. Contactez l'équipe du programme."))
+        raise Invalid(_("Ce compte a été désactivé. Contactez l’équipe du programme."))
     if _hasher().check_needs_rehash(member.password_hash):
         member.password_hash = _hasher().hash(password)
         db.session.commit()
@@ -145,7 +153,7 @@ class AlreadyInvited(Invalid):
 def _check_inviter(inviter: Member | None) -> None:
     """Staff invite; None is the command line, credited to the system."""
     if inviter is not None and not inviter.is_staff:
-        raise NotAllowed(_("Seule l'équipe du programme peut inviter."))
+        raise NotAllowed(_("Seule l’équipe du programme peut inviter."))
 
 
 def pending_invitation(email: str) -> Invitation | None:
@@ -181,7 +189,7 @@ def invite(
     _check_inviter(inviter)
     email = (email or "").strip().lower()
     if role not in ROLES:
-        raise Invalid(_("Rôle inconnu : %(role)s.", role=role), field="role")
+        raise Invalid(_("Rôle inconnu : %(role)s.", role=role), field="role")
     with about_field("email"):
         members.check_email(email)
     defi = _team_defi(defi_id, role)
@@ -214,10 +222,10 @@ def _team_defi(defi_id: int | None, role: str):
 
     defi = db.session.get(Defi, defi_id)
     if defi is None:
-        raise Invalid(_("Ce défi n'existe pas."), field="defi_id")
+        raise Invalid(_("Ce défi n’existe pas."), field="defi_id")
     if role == "staff":
         raise Invalid(
-            _("L'équipe du programme ne rejoint pas l'équipe d'un défi."),
+            _("L’équipe du programme ne rejoint pas l’équipe d’un défi."),
             field="defi_id",
         )
     return defi
@@ -293,7 +301,7 @@ def _send_invitation(invitation: Invitation, link: str) -> None:
     )
 
 
-USED_INVITATION = _l("Ce lien d'invitation a déjà été utilisé.")
+USED_INVITATION = _l("Ce lien d’invitation a déjà été utilisé.")
 
 
 def load_invitation(token: str) -> Invitation:
@@ -303,19 +311,19 @@ def load_invitation(token: str) -> Invitation:
         data = _serializer("invitation").loads(token, max_age=max_age)
     except SignatureExpired:
         raise Invalid(
-            _("Ce lien d'invitation a expiré. Demandez-en un nouveau.")
+            _("Ce lien d’invitation a expiré. Demandez-en un nouveau.")
         ) from None
     except BadSignature:
-        raise Invalid(_("Ce lien d'invitation n'est pas valide.")) from None
+        raise Invalid(_("Ce lien d’invitation n’est pas valide.")) from None
     invitation = (
         db.session.get(Invitation, data.get("id")) if isinstance(data, dict) else None
     )
     if invitation is None:
-        raise Invalid(_("Ce lien d'invitation n'est pas valide."))
+        raise Invalid(_("Ce lien d’invitation n’est pas valide."))
     if invitation.nonce != data.get("n"):  # resent since: a newer link exists
         raise Invalid(
             _(
-                "Cette invitation a été renvoyée depuis : "
+                "Cette invitation a été renvoyée depuis : "
                 "suivez le lien du dernier e-mail reçu."
             )
         )
@@ -324,19 +332,31 @@ def load_invitation(token: str) -> Invitation:
     if invitation.revoked_at is not None:
         raise Invalid(_("Cette invitation a été annulée."))
     if as_utc(invitation.expires_at) < utcnow():
-        raise Invalid(_("Ce lien d'invitation a expiré. Demandez-en un nouveau."))
+        raise Invalid(_("Ce lien d’invitation a expiré. Demandez-en un nouveau."))
     return invitation
 
 
 def register(token: str, *, username: str, display_name: str, password: str) -> Member:
     """Create the invited member's account; the invitation is then used up."""
-    invitation = load_invitation(token)
+    return register_invited(
+        load_invitation(token),
+        username=username,
+        display_name=display_name,
+        password=password,
+    )
+
+
+def register_invited(
+    invitation: Invitation, *, username: str, display_name: str, password: str | None
+) -> Member:
+    """Create the account of a pending invitation; no password when ProConnect
+    vouches for the person (they sign in through it, or reset one later)."""
     username = (username or "").strip().lower()
     with about_field("username"):
         if not USERNAME_RE.match(username):
             raise Invalid(
                 _(
-                    "L'identifiant doit faire 3 à 40 caractères : lettres minuscules, "
+                    "L’identifiant doit faire 3 à 40 caractères : lettres minuscules, "
                     "chiffres, "
                     "points, tirets."
                 )
@@ -351,8 +371,9 @@ def register(token: str, *, username: str, display_name: str, password: str) -> 
         display_name=display_name,
         role=invitation.role,
     )
-    with about_field("password"):
-        set_password(member, password)
+    if password is not None:
+        with about_field("password"):
+            set_password(member, password)
     if invitation.promotion is not None:
         member.promotions.append(invitation.promotion)
     members.refresh_search_text(member)
@@ -379,6 +400,34 @@ def _use_invitation(invitation: Invitation, member: Member) -> None:
     if used.rowcount != 1:
         db.session.rollback()
         raise Invalid(str(USED_INVITATION))
+
+
+# ProConnect ---------------------------------------------------------------
+
+
+def _siret(value: str) -> str:
+    digits = re.sub(r"\s", "", value or "")
+    return digits if re.fullmatch(r"\d{14}", digits) else ""
+
+
+def update_organisation(member: Member, siret: str, unit: str) -> None:
+    """Where the member works now, from ProConnect's claims, if they agreed."""
+    if not member.proconnect_sync:
+        return
+    organisation = clean_spaces(unit or "")[:200]
+    siret = _siret(siret)
+    if (member.organisation, member.organisation_siret) != (organisation, siret):
+        member.organisation, member.organisation_siret = organisation, siret
+        db.session.commit()
+
+
+def set_proconnect_sync(member: Member, allowed: bool, siret: str, unit: str) -> None:
+    """The member's answer, asked once; yes records their administration now."""
+    member.proconnect_sync = bool(allowed)
+    if not allowed:
+        member.organisation, member.organisation_siret = "", ""
+    db.session.commit()
+    update_organisation(member, siret, unit)
 
 
 # Password reset -----------------------------------------------------------
@@ -435,7 +484,7 @@ def member_for_reset(token: str) -> Member:
     """The member a reset link was made for, if the link is still good."""
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds()
     bad = Invalid(
-        _("Ce lien de réinitialisation n'est plus valide. Demandez-en un nouveau.")
+        _("Ce lien de réinitialisation n’est plus valide. Demandez-en un nouveau.")
     )
     try:
         data = _serializer("password-reset").loads(token, max_age=max_age)

@@ -9,13 +9,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from limits import parse
 
-from app.auth import bp, forms, services
+from app.auth import bp, forms, proconnect, services
 from app.auth.identity import start_session
 from app.errors import Invalid
 from app.extensions import limiter, member_or_address
@@ -62,18 +63,23 @@ def login():
             form.password.errors.append(error.message)
         else:
             start_session(member, remember=form.remember.data)
-            flash(_("Bienvenue, %(name)s !", name=member.display_name), "success")
+            flash(_("Bienvenue, %(name)s !", name=member.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template(
+        "auth/login.html", form=form, proconnect_enabled=proconnect.enabled()
+    ), status
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    id_token = session.pop(proconnect.ID_TOKEN, None)
     services.end_sessions(current_user)
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")
+    if id_token and proconnect.enabled():
+        return proconnect.end_session_redirect(id_token)
     return redirect(url_for("home.index"))
 
 
@@ -99,7 +105,7 @@ def register(token: str):
         else:
             logout_user()
             start_session(member)
-            flash(_("Votre compte est créé. Complétez votre profil !"), "success")
+            flash(_("Votre compte est créé. Complétez votre profil !"), "success")
             return redirect(url_for("members.edit", username=member.username))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -116,7 +122,7 @@ def reset_request():
         flash(
             _(
                 "Si un compte actif utilise cette adresse, un lien de "
-                "réinitialisation vient d'y être envoyé."
+                "réinitialisation vient d’y être envoyé."
             ),
             "info",
         )
@@ -153,6 +159,7 @@ def _account_page(password_form=None, token_form=None, new_token=None, status=20
         revoke_form=forms.EmptyForm(),
         tokens=services.list_api_tokens(current_user),
         new_token=new_token,
+        proconnect_form=forms.ProConnectConsentForm() if proconnect.enabled() else None,
     )
     return body, status
 

@@ -82,6 +82,11 @@ class Member(UserMixin, db.Model):
     gitlab_url: Mapped[str] = mapped_column(String(300), default="")
     linkedin_url: Mapped[str] = mapped_column(String(300), default="")
     website_url: Mapped[str] = mapped_column(String(300), default="")
+    # Where the member works now, from ProConnect's claims (siret, organizational
+    # unit) when they agreed, asked once: None until then.
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    organisation_siret: Mapped[str] = mapped_column(String(14), default="")
+    proconnect_sync: Mapped[bool | None] = mapped_column(Boolean)
     # Folded name, username, headline, city and skills: the directory's text filter.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(
