@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.errors import DomainError
 from app.extensions import db
+from app.slack.cli import import_slack
 
 
 def register(app: Flask) -> None:
@@ -24,6 +25,7 @@ def register(app: Flask) -> None:
         prune_uploads,
         send_digest,
         dsfr_icons,
+        import_slack,
     ):
         app.cli.add_command(command)
 

@@ -1,0 +1,1 @@
+"""Bringing a Slack export home: its format, its markup, where its channels go."""
