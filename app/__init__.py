@@ -9,7 +9,7 @@ from flask.helpers import get_debug_flag
 
 from app import inputs
 from app import sqlite as _sqlite  # noqa: F401  (engine events)
-from app.i18n import compile_translations
+from app.i18n import compile_translations, format_counts
 from config import Config
 
 
@@ -137,6 +137,7 @@ def _init_extensions(app: Flask) -> None:
     static_files.install(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    format_counts(app)
     login.init_app(app)
     identity.init_login(login)
     identity.require_login_by_default(app)

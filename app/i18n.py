@@ -16,6 +16,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
+from flask_babel import format_number, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 SOURCE_DIR = Path(__file__).parent / "translations"
 SOURCE_LOCALE = "fr"
@@ -74,3 +77,20 @@ def _write(catalog: Catalog, mo_path: Path) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def format_counts(app: Flask) -> None:
+    """Counts in templates as the reader's language writes them: "1 234" in
+    French (a narrow no-break space), "1,234" in English. Jinja's own ngettext
+    puts `num` in as a bare int; this one formats it, and otherwise behaves the
+    same (autoescaping, a `num` given by the caller kept)."""
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, count: int, /, **variables):
+        variables.setdefault("num", format_number(count))
+        text = get_translations().ungettext(singular, plural, count)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    app.jinja_env.globals["ngettext"] = ngettext

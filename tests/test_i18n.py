@@ -8,6 +8,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import force_locale
 
 from app.i18n import compile_translations
 from tests.factories import make_member
@@ -143,3 +145,15 @@ def test_catalogs_compile_into_the_instance_folder_only_when_changed(
     os.utime(catalogs / "en/LC_MESSAGES/messages.po", ns=(later, later))
     compile_translations(app, catalogs)
     assert mo_path.stat().st_mtime_ns > compiled_at
+
+
+def test_counts_are_written_as_the_reader_s_language_writes_them(app):
+    page = "{{ ngettext('%(num)s membre', '%(num)s membres', n) }}"
+    with app.test_request_context("/"):
+        assert render_template_string(page, n=1234) == "1\u202f234 membres"
+        assert render_template_string(page, n=0) == "0 membre"
+    with app.test_request_context("/"), force_locale("en"):
+        assert render_template_string(page, n=1234) == "1,234 members"
+    given = "{{ ngettext('%(num)s membre', '%(num)s membres', 2, num='{num}') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(given) == "{num} membres"  # a script fills it
