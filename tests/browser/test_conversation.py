@@ -187,6 +187,7 @@ def test_a_pill_counts_what_arrives_below_a_reader_up_in_the_history(
     alice = log_in(browser, live_server, team["alice"], size)
     open_channel(alice, team["slug"])
     message(alice, team["ids"][80]).scroll_into_view_if_needed()
+    expect(alice.locator("#jump-latest")).to_be_visible()  # the reader is up
     expect(alice.locator("#jump-latest")).to_have_text("Derniers messages ↓")
 
     first = post_as(live_server, team["bruno"], team["slug"], "Une nouvelle")

@@ -14,10 +14,16 @@ const MIN_HEIGHT = 352; // px: below this the page scrolls as a whole instead
 
 let pinned = true; // the reader is at the bottom: new messages keep them there
 let unseen = 0; // messages that arrived below while the reader was up
+let seenTop = 0; // scrollTop when `pinned` was last decided
 const scrollListeners = [];
 
 function measuredBottom() {
   return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= NEAR_BOTTOM;
+}
+
+function decide(value) {
+  pinned = value;
+  seenTop = scroller.scrollTop;
 }
 
 function showJump() {
@@ -29,7 +35,7 @@ function showJump() {
 
 export function toBottom() {
   scroller.scrollTop = scroller.scrollHeight;
-  pinned = true;
+  decide(true);
   unseen = 0;
   showJump();
 }
@@ -46,12 +52,15 @@ function openOnWhatIsNew() {
   const marker = document.getElementById("new-marker");
   if (!marker) return toBottom();
   scroller.scrollTop = Math.max(0, marker.offsetTop - 8);
-  pinned = measuredBottom();
+  decide(measuredBottom());
   showJump();
 }
 
-// Call before adding a message, then `arrived` with what it returned.
+// Call before adding a message, then `arrived` with what it returned. A
+// scroll the browser has not reported yet (its event comes with the next
+// frame) still counts: the reader who just left the bottom is not pulled back.
 export function isPinned() {
+  if (scroller.scrollTop !== seenTop) decide(measuredBottom());
   return pinned;
 }
 
@@ -67,6 +76,7 @@ export function keepingPosition(insert) {
   const top = scroller.scrollTop;
   insert();
   scroller.scrollTop = top + (scroller.scrollHeight - before);
+  seenTop = scroller.scrollTop;
 }
 
 export function nearTop() {
@@ -94,7 +104,7 @@ export function reveal(item) {
 
 let ticking = false;
 scroller.addEventListener("scroll", () => {
-  pinned = measuredBottom();
+  decide(measuredBottom());
   if (pinned) unseen = 0;
   showJump();
   if (ticking) return;
@@ -106,7 +116,9 @@ jump.addEventListener("click", () => {
   list.querySelector(".eig-message:last-of-type")?.focus({ preventScroll: true });
 });
 // The composer grows, the phone's keyboard opens: the reader at the bottom stays there.
-new ResizeObserver(() => { if (pinned) scroller.scrollTop = scroller.scrollHeight; }).observe(scroller);
+new ResizeObserver(() => {
+  if (pinned) toBottom();
+}).observe(scroller);
 window.addEventListener("resize", fit);
 window.visualViewport?.addEventListener("resize", fit);
 
