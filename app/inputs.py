@@ -35,6 +35,15 @@ def whole_number(raw: str | None, low: int = 0, high: int = INT_MAX) -> int | No
     return value if low <= value <= high else None
 
 
+def message_number(raw: str | None) -> int | None:
+    """A message id from a query string or a form: imported messages have ids
+    below zero (see app/slack/importer.py), so a leading minus is allowed."""
+    if raw and raw.startswith("-"):
+        value = whole_number(raw[1:], 1, INT_MAX + 1)
+        return -value if value is not None else None
+    return whole_number(raw)
+
+
 def bad_text(text: str) -> bool:
     """A NUL byte or a lone surrogate (a str that cannot be encoded to UTF-8)."""
     if "\x00" in text:

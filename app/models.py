@@ -30,6 +30,13 @@ from app.resources.models import (
     resource_tag_links,
 )
 from app.search.models import SearchOutbox
+from app.slack.models import (
+    ImportedChannel,
+    ImportedMessage,
+    ImportedReaction,
+    ImportedSeat,
+    SlackAuthor,
+)
 
 __all__ = [
     "Administration",
@@ -41,6 +48,10 @@ __all__ = [
     "Defi",
     "DefiMembership",
     "EmailOptOut",
+    "ImportedChannel",
+    "ImportedMessage",
+    "ImportedReaction",
+    "ImportedSeat",
     "Invitation",
     "Member",
     "MentorProfile",
@@ -55,6 +66,7 @@ __all__ = [
     "ResourceComment",
     "ResourceTag",
     "SearchOutbox",
+    "SlackAuthor",
     "Skill",
     "SocketSession",
     "Theme",

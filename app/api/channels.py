@@ -10,7 +10,7 @@ from app.api.paging import known_fields, query_args
 from app.channels import payloads, services
 from app.channels.models import Channel
 from app.errors import Invalid, NotFound
-from app.inputs import whole_number
+from app.inputs import message_number
 from app.members.services import active_members
 
 MAX_DIRECT_OTHERS = 8  # a direct conversation reunites at most 9 members
@@ -124,11 +124,9 @@ def _int_arg(args: dict, name: str) -> int | None:
     raw = args.get(name)
     if raw is None:
         return None
-    number = whole_number(raw)
+    number = message_number(raw)
     if number is None:
-        raise Invalid(
-            _("Le paramètre %(name)s doit être un entier positif.", name=name)
-        )
+        raise Invalid(_("Le paramètre %(name)s doit être un nombre entier.", name=name))
     return number
 
 

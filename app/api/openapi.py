@@ -176,7 +176,8 @@ MESSAGE = _object(
     {
         "id": {
             "type": "integer",
-            "description": "Only grows: after=<id> catches up in order.",
+            "description": "Only grows: after=<id> catches up in order. Messages "
+            "imported from Slack have ids below zero, before any live message.",
         },
         "channel": {"type": "string", "description": "Slug of its channel."},
         "author": {
@@ -185,6 +186,11 @@ MESSAGE = _object(
                 _object({"username": STRING, "display_name": STRING}),
                 {"type": "null"},
             ],
+        },
+        "imported_author": {
+            **NULLABLE_STRING,
+            "description": "For a message imported from Slack whose author is "
+            "not a member: the name they had there.",
         },
         "body": {
             "type": "string",
@@ -217,6 +223,7 @@ MESSAGE = _object(
                                 {"type": "null"},
                             ]
                         },
+                        "imported_author": NULLABLE_STRING,
                         "excerpt": STRING,
                     },
                     "The message replied to: who wrote it and how it began.",
@@ -264,7 +271,7 @@ NEW_MESSAGE = {
         },
         "parent_id": {
             "type": ["integer", "null"],
-            "minimum": ID["minimum"],
+            "minimum": -ID["maximum"],
             "maximum": ID["maximum"],
             "description": "Reply in the thread of this message (of the same "
             "channel); a reply to a reply joins the same thread.",
@@ -391,7 +398,8 @@ RESOURCE_PARAMS = [
     *(_query(*param) for param in openapi_resources.RESOURCE_PARAMS),
     *PAGING,
 ]
-MESSAGE_ID = {"type": "integer", "minimum": 0, "maximum": ID["maximum"]}
+# Messages imported from Slack have ids below zero (see app/slack/importer.py).
+MESSAGE_ID = {"type": "integer", "minimum": -ID["maximum"], "maximum": ID["maximum"]}
 MESSAGE_PARAMS = [
     _query(
         "after",

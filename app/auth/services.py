@@ -23,6 +23,7 @@ from app.members import services as members
 from app.members.models import ROLES, Member, new_session_token
 from app.notifications import delivery
 from app.notifications.links import opted_out, unsubscribe_url
+from app.slack.people import claim as claim_imported
 from app.text import clean_spaces
 from app.timeutil import as_utc, local_date, utcnow
 
@@ -382,6 +383,7 @@ def register_invited(
         db.session.flush()
         _use_invitation(invitation, member)
         _join_invited_defi(invitation, member)
+        claim_imported(member)  # what they wrote on Slack becomes theirs
         db.session.commit()
     except IntegrityError:  # another registration with this link won the race
         db.session.rollback()

@@ -11,11 +11,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.members.models import Member
+from app.slack.models import SlackAuthor
 from app.timeutil import utcnow
 
 # defi: one per défi, readable by every member; topic: created by members, open
@@ -111,9 +113,18 @@ class Message(db.Model):
     deleted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")
     )
+    # Imported from Slack: who wrote it there (see app/slack). Imported messages
+    # have ids below zero, in Slack's time order: they come before every live
+    # message, are never unread, and `after=<id>` catch-up is unchanged.
+    imported_author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("slack_authors.id", ondelete="SET NULL"), index=True
+    )
+    # Held back until its author joins (import-slack --hold-unclaimed).
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     channel: Mapped[Channel] = relationship()
     author: Mapped[Member | None] = relationship(foreign_keys=[author_id])
+    imported_author: Mapped[SlackAuthor | None] = relationship()
     parent: Mapped["Message | None"] = relationship(remote_side=[id])
     reactions: Mapped[list["Reaction"]] = relationship(
         cascade="all, delete-orphan", order_by="Reaction.created_at"
@@ -122,6 +133,13 @@ class Message(db.Model):
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def imported_name(self) -> str | None:
+        """The Slack name of an imported message's author who is no member (yet)."""
+        if self.author_id is None and self.imported_author is not None:
+            return self.imported_author.name
+        return None
 
 
 # The reactions offered: a short fixed set keeps them readable and safe.

@@ -34,6 +34,7 @@ def message_payload(message: Message) -> dict:
         "id": message.id,
         "channel": message.channel.slug,
         "author": member_payload(author) if author and author.active else None,
+        "imported_author": message.imported_name,
         "body": message.body,
         "html": message.html,
         "client_id": message.client_id,
@@ -52,7 +53,12 @@ def _parent_payload(parent: Message | None) -> dict | None:
         return None
     author = parent.author if parent.author and parent.author.active else None
     excerpt = "" if parent.deleted else html_excerpt(parent.html)
-    return {"id": parent.id, "author": member_payload(author), "excerpt": excerpt}
+    return {
+        "id": parent.id,
+        "author": member_payload(author),
+        "imported_author": parent.imported_name,
+        "excerpt": excerpt,
+    }
 
 
 def reactions_payload(message: Message) -> list[dict]:

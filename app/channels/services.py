@@ -174,11 +174,13 @@ def list_messages(
         )
     query = (
         select(Message)
-        .where(Message.channel_id == channel.id)
+        .where(Message.channel_id == channel.id, Message.held.is_(False))
         .options(
             selectinload(Message.author),
+            selectinload(Message.imported_author),
             selectinload(Message.reactions).selectinload(Reaction.member),
             selectinload(Message.parent).selectinload(Message.author),
+            selectinload(Message.parent).selectinload(Message.imported_author),
         )
     )
     if thread is not None:
@@ -409,7 +411,11 @@ def reply_counts(messages: list[Message]) -> dict[int, int]:
     ids = [m.id for m in messages if m.parent_id is None]
     rows = db.session.execute(
         select(Message.parent_id, func.count(Message.id))
-        .where(Message.parent_id.in_(ids), Message.deleted_at.is_(None))
+        .where(
+            Message.parent_id.in_(ids),
+            Message.deleted_at.is_(None),
+            Message.held.is_(False),
+        )
         .group_by(Message.parent_id)
     )
     return {parent_id: count for parent_id, count in rows}

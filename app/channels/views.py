@@ -10,7 +10,7 @@ from app.channels.forms import ChannelForm, DirectForm, MemberForm, MessageForm
 from app.channels.models import REACTIONS
 from app.errors import DomainError, Invalid, NotFound
 from app.form_errors import refuse
-from app.inputs import whole_number
+from app.inputs import message_number
 from app.members.services import get_member, members_named
 from app.text import fold, html_excerpt
 
@@ -136,7 +136,7 @@ def _id_arg(name: str, missing: str) -> int | None:
     raw = request.args.get(name, "")
     if not raw:
         return None
-    number = whole_number(raw)
+    number = message_number(raw)
     if number is None:
         raise NotFound(missing)
     return number
@@ -211,7 +211,7 @@ def post(slug: str):
             channel,
             form.body.data,
             form.client_id.data or None,
-            whole_number(parent),
+            message_number(parent),
         )
     except DomainError as error:
         flash(error.message, "error")

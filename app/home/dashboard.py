@@ -205,8 +205,16 @@ def defi_activity(member: Member) -> list[Message]:
     return list(
         db.session.scalars(
             select(Message)
-            .where(Message.channel_id.in_(channels), Message.deleted_at.is_(None))
-            .options(selectinload(Message.author), selectinload(Message.channel))
+            .where(
+                Message.channel_id.in_(channels),
+                Message.deleted_at.is_(None),
+                Message.held.is_(False),
+            )
+            .options(
+                selectinload(Message.author),
+                selectinload(Message.imported_author),
+                selectinload(Message.channel),
+            )
             .order_by(Message.id.desc())
             .limit(SHOWN)
         )

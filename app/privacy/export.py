@@ -16,6 +16,7 @@ from app.defis.models import DefiMembership, TeamRequest
 from app.extensions import db
 from app.members.models import Member
 from app.privacy import export_community
+from app.slack.models import SlackAuthor
 from app.timeutil import isoformat as _when
 from app.timeutil import utcnow
 
@@ -115,8 +116,19 @@ def _messages(member: Member) -> list[dict]:
             "created_at": _when(m.created_at),
             "edited_at": _when(m.edited_at),
             "deleted_at": _when(m.deleted_at),
+            "imported_from_slack": m.imported_author_id is not None,
         }
         for m in rows
+    ]
+
+
+def _slack_identities(member: Member) -> list[dict]:
+    """The Slack accounts whose history was imported as this member's."""
+    rows = db.session.scalars(
+        select(SlackAuthor).where(SlackAuthor.member_id == member.id)
+    )
+    return [
+        {"workspace": a.workspace, "slack_id": a.slack_id, "name": a.name} for a in rows
     ]
 
 
@@ -199,6 +211,7 @@ SECTIONS: dict[str, Callable[[Member], Any]] = {
     "channels": _channels,
     "channels_created": _channels_created,
     "messages": _messages,
+    "slack_identities": _slack_identities,
     "messages_moderated": _moderated,
     "reactions": _reactions,
     "api_tokens": _api_tokens,
@@ -222,6 +235,7 @@ COVERED_TABLES = {
     "api_tokens",
     "invitations",
     "audit_entries",
+    "slack_authors",
     *export_community.COVERED_TABLES,
 }
 TRANSIENT_TABLES = {"socket_sessions"}

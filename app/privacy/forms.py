@@ -39,3 +39,10 @@ class StaffDeleteForm(FlaskForm):
         _l("La demande du membre est vérifiée ; la suppression est définitive."),
         validators=[DataRequired(_l("Cochez cette case pour confirmer."))],
     )
+
+
+class EraseImportedForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Je comprends que le texte de ces messages sera effacé pour tous."),
+        validators=[DataRequired(_l("Cochez cette case pour confirmer."))],
+    )

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from app import realtime
 from app.admin.services import audit
 from app.auth.models import Invitation
-from app.channels.models import Message, SocketSession
+from app.channels.models import Channel, Message, SocketSession
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
 from app.members.models import VISIBILITIES, Member
@@ -72,6 +72,43 @@ def _release_messages(member: Member, remove: bool) -> None:
         if remove:
             message.body, message.html = "", ""
             message.deleted_at = message.deleted_at or utcnow()
+
+
+def imported_messages(member: Member) -> list[tuple[Channel, int]]:
+    """The channels holding the member's messages imported from Slack, with
+    how many of them are still there, by channel name."""
+    rows = db.session.execute(
+        select(Channel, func.count(Message.id))
+        .join(Message, Message.channel_id == Channel.id)
+        .where(
+            Message.author_id == member.id,
+            Message.imported_author_id.is_not(None),
+            Message.deleted_at.is_(None),
+        )
+        .group_by(Channel.id)
+        .order_by(Channel.name)
+    )
+    return [(channel, count) for channel, count in rows]
+
+
+def erase_imported(actor: Member, member: Member) -> int:
+    """Erase the text of a member's messages imported from Slack; their places
+    stay, as a deleted message's do. Returns how many were erased."""
+    _require_self_or_staff(actor, member)
+    messages = db.session.scalars(
+        select(Message).where(
+            Message.author_id == member.id,
+            Message.imported_author_id.is_not(None),
+            Message.deleted_at.is_(None),
+        )
+    ).all()
+    now = utcnow()
+    for message in messages:
+        message.body, message.html, message.deleted_at = "", "", now
+    if actor.id != member.id:
+        audit(actor, "member.erase_imported", member.username, {"count": len(messages)})
+    db.session.commit()
+    return len(messages)
 
 
 def _open_sockets(member: Member) -> list[str]:

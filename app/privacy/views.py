@@ -4,13 +4,19 @@ import json
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
 from app.admin.services import get_member_by_username, require_staff
 from app.auth import services as auth
 from app.errors import Invalid
 from app.privacy import bp, services
-from app.privacy.forms import DeleteAccountForm, StaffDeleteForm, VisibilityForm
+from app.privacy.forms import (
+    DeleteAccountForm,
+    EraseImportedForm,
+    StaffDeleteForm,
+    VisibilityForm,
+)
 from app.timeutil import utcnow
 
 
@@ -24,7 +30,7 @@ def legal():
     return render_template("privacy/legal.html")
 
 
-def _settings_page(visibility=None, deletion=None, status=200):
+def _settings_page(visibility=None, deletion=None, erasure=None, status=200):
     if visibility is None:
         visibility = VisibilityForm(
             email=current_user.email_visibility, city=current_user.city_visibility
@@ -34,6 +40,8 @@ def _settings_page(visibility=None, deletion=None, status=200):
             "privacy/settings.html",
             visibility=visibility,
             deletion=deletion or DeleteAccountForm(),
+            erasure=erasure or EraseImportedForm(),
+            imported=services.imported_messages(current_user),
         ),
         status,
     )
@@ -78,6 +86,25 @@ def _download(data: dict, username: str) -> Response:
 def export():
     data = services.export_data(current_user, current_user)
     return _download(data, current_user.username)
+
+
+@bp.route("/auth/account/privacy/slack", methods=["POST"])
+@login_required
+def erase_imported():
+    form = EraseImportedForm()
+    if not form.validate_on_submit():
+        return _settings_page(erasure=form, status=400)
+    member = current_user._get_current_object()
+    count = services.erase_imported(member, member)
+    flash(
+        ngettext(
+            "%(num)s message importé de Slack est effacé.",
+            "%(num)s messages importés de Slack sont effacés.",
+            count,
+        ),
+        "success",
+    )
+    return redirect(url_for("privacy.settings"))
 
 
 @bp.route("/auth/account/delete", methods=["POST"])

@@ -121,7 +121,7 @@ def message_document(message: Message) -> Document | None:
     The title names the channel, not the author, whose name could change or who
     could leave: the message stays, as the channel page shows it.
     """
-    if message.deleted:
+    if message.deleted or message.held:
         return None
     channel = message.channel
     return Document(

@@ -11,6 +11,7 @@ the rest is read. Only a PATH that is no export at all raises NotAnExport.
 import json
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -104,6 +105,7 @@ class Export:
         if not {"users.json", "channels.json"} & self.names:
             raise NotAnExport(f"{path}: ni users.json ni channels.json")
         self.problems: list[Problem] = []
+        self.teams: Counter[str] = Counter()
         self.users = {user.id: user for user in self._users()}
         self.channels = [c for listing in LISTINGS for c in self._channels(*listing)]
 
@@ -140,6 +142,8 @@ class Export:
             name = (
                 name or _text(profile.get("display_name")) or _text(record.get("name"))
             )
+            if team := _text(record.get("team_id")):
+                self.teams[team] += 1
             if _text(record.get("id")):
                 yield SlackUser(
                     id=_text(record["id"]),
@@ -174,6 +178,11 @@ class Export:
                 topic=_text(topic.get("value")),
             )
 
+    @property
+    def workspace(self) -> str:
+        """The workspace's team id, which keys what is imported from it."""
+        return self.teams.most_common(1)[0][0] if self.teams else "slack"
+
     def day_files(self, channel: SlackChannel) -> list[str]:
         prefix = f"{channel.folder}/"
         return sorted(
@@ -186,7 +195,7 @@ class Export:
         """(file, message) for each message with a usable ts, in file order."""
         for name in self.day_files(channel):
             for record in self._records(name):
-                if not _TS.match(_text(record.get("ts"))):
+                if not valid_ts(record.get("ts")):
                     self.problems.append(Problem(name, "message sans ts valide"))
                     continue
                 yield name, record
@@ -194,3 +203,8 @@ class Export:
 
 def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def valid_ts(value) -> bool:
+    """A Slack timestamp: seconds, then up to six digits after the point."""
+    return isinstance(value, str) and bool(_TS.match(value))

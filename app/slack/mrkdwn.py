@@ -88,7 +88,7 @@ class _Converter:
         if found is None:
             return f"#{unescape(label)}" if label else "#canal"
         name, path = found
-        return f"[#{_label(name)}]({path})"
+        return f"[#{_label(name)}]({path})" if path else f"#{name}"
 
     def special(self, name: str, label: str) -> str:
         keyword = name.split("^")[0]
@@ -116,7 +116,8 @@ def to_markdown(
     """Convert one message's text.
 
     `people` gives the Person behind a Slack user id (None if unknown);
-    `channels` gives the (name, path) of an imported channel (None if not).
+    `channels` gives the (name, path) of an imported channel (None if not;
+    an empty path: the name alone, not a link).
     """
     converter = _Converter(people, channels)
     pieces, last = [], 0

@@ -215,7 +215,8 @@ def test_without_limit_the_latest_50_come(api, room, reader):
         "limit=",
         "limit=%C2%B2",  # "²": a Unicode digit that is not a number
         "after=abc",
-        "before=-3",
+        "before=--3",
+        "before=-",
         "after=" + "9" * 19,
         "since=1",
     ],

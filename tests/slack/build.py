@@ -2,6 +2,7 @@
 
 import json
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 USERS = [
@@ -56,15 +57,22 @@ DAYS = {
 }
 
 
-def write_export(root: Path, *, as_zip: bool = False) -> Path:
-    """The export as a folder under root, or zipped; its path."""
-    folder = root / "export"
-    files = {
-        "users.json": USERS,
-        "channels.json": CHANNELS,
-        "groups.json": GROUPS,
-        "dms.json": DMS,
-    } | DAYS
+def write_export(
+    root: Path, *, as_zip: bool = False, days: dict | None = None, label="export"
+) -> Path:
+    """The export as a folder under root, or zipped; its path. `days` adds day
+    files to the standard ones, or replaces them by name."""
+    folder = root / label
+    files = (
+        {
+            "users.json": USERS,
+            "channels.json": CHANNELS,
+            "groups.json": GROUPS,
+            "dms.json": DMS,
+        }
+        | DAYS
+        | (days or {})
+    )
     for name, content in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,8 +80,71 @@ def write_export(root: Path, *, as_zip: bool = False) -> Path:
         path.write_text(text)
     if not as_zip:
         return folder
-    archive = root / "export.zip"
+    archive = root / f"{label}.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         for path in sorted(folder.rglob("*.json")):
             zipped.write(path, f"Workspace Slack export/{path.relative_to(folder)}")
     return archive
+
+
+def write_synthetic(
+    root: Path, *, messages: int, channels: int, defi_slugs=(), seed: int = 1
+) -> Path:
+    """A larger made-up export (folder): `channels` public channels, the first
+    ones named after `defi_slugs`, 200 people, one message in five a thread
+    reply, one in ten with a reaction, spread over a day file per 50 messages."""
+    import random
+
+    rng = random.Random(seed)
+    folder = root / "synthetic"
+    people = [
+        {
+            "id": f"U{n:04d}",
+            "team_id": "TSYNTH",
+            "name": f"personne{n}",
+            "profile": {
+                "real_name": f"Personne {n}",
+                "email": f"personne{n}@example.org",
+            },
+        }
+        for n in range(200)
+    ]
+    names = [f"projet-{slug}" for slug in defi_slugs][:channels]
+    names += [f"sujet-{n}" for n in range(channels - len(names))]
+    listing = [
+        {"id": f"C{n:04d}", "name": name, "members": [p["id"] for p in people[:20]]}
+        for n, name in enumerate(names)
+    ]
+    _write_json(folder / "users.json", people)
+    _write_json(folder / "channels.json", listing)
+    start, per_channel = 1_500_000_000, messages // channels
+    for n, name in enumerate(names):
+        roots: list[str] = []
+        day: list[dict] = []
+        for i in range(per_channel):
+            ts = f"{start + n * 7 + i * 60}.{i % 1000:06d}"
+            record = message(
+                rng.choice(people)["id"],
+                ts,
+                f"Message {i} de #{name} : *pipeline* <@U0001> "
+                f"<https://example.org/doc/{i}|la doc> :tada:",
+            )
+            if roots and rng.random() < 0.2:
+                record["thread_ts"] = rng.choice(roots[-20:])
+            else:
+                roots.append(ts)
+            if rng.random() < 0.1:
+                record["reactions"] = [
+                    {"name": "+1", "users": [people[i % 200]["id"]], "count": 1}
+                ]
+            day.append(record)
+            if len(day) == 50 or i == per_channel - 1:
+                when = date(2017, 9, 1) + timedelta(days=i // 50)
+                _write_json(folder / name / f"{when.isoformat()}.json", day)
+                day = []
+    return folder
+
+
+def _write_json(path: Path, content) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content))

@@ -90,6 +90,9 @@ function messageItem(message) {
     const link = el("a", "eig-message__author", message.author.display_name);
     link.href = `/members/${encodeURIComponent(message.author.username)}`;
     meta.appendChild(link);
+  } else if (message.imported_author) {
+    meta.append(el("span", "eig-message__author", message.imported_author), " ",
+      el("span", "eig-message__imported", strings.imported));
   } else {
     meta.appendChild(el("span", "eig-message__author", strings.former_member));
   }
@@ -324,7 +327,8 @@ function cancelReply() {
 function replyToLine(message) {
   const line = el("p", "eig-message__reply-to");
   const link = el("a", "", `↳ ${say(strings.in_reply_to, {
-    name: message.parent.author ? message.parent.author.display_name : strings.former_member,
+    name: message.parent.author ? message.parent.author.display_name
+      : message.parent.imported_author || strings.former_member,
   })}`);
   link.href = `?thread=${message.parent_id}`;
   const excerpt = el("span", "eig-message__excerpt", message.parent.excerpt || strings.deleted);
