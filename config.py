@@ -116,6 +116,8 @@ class Config:
     )
     API_WRITE_RATE_LIMIT = os.environ.get("API_WRITE_RATE_LIMIT", "60 per minute")
     # Flood control in channels: at most COUNT messages per member in SECONDS.
+    # Questions routed to one member in 7 days, at most (issue 16).
+    QUESTIONS_WEEKLY_CAP = env_int("QUESTIONS_WEEKLY_CAP", 3)
     CHAT_FLOOD_LIMIT = (
         env_int("CHAT_FLOOD_COUNT", 10),
         env_int("CHAT_FLOOD_SECONDS", 10),

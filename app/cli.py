@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
         restore,
         prune_uploads,
         send_digest,
+        route_questions,
         dsfr_icons,
         import_slack,
     ):
@@ -249,6 +250,15 @@ def send_digest() -> None:
     click.echo(
         f"Récapitulatifs envoyés : {sent}. Demandes de mentorat expirées : {expired}."
     )
+
+
+@click.command("route-questions")
+def route_questions() -> None:
+    """Send the questions unanswered for 48 hours to the next members, once
+    (run it every hour)."""
+    from app.questions.services import route_unanswered
+
+    click.echo(f"Questions relancées : {route_unanswered()}.")
 
 
 @click.command("dsfr-icons")

@@ -22,6 +22,7 @@ from app.fragments import ContentVersion
 from app.members.models import Member, Skill, member_promotions, member_skills
 from app.mentoring.models import MentoringRequest, MentorProfile, mentor_topics
 from app.notifications.models import EmailOptOut, Notification, NotificationPreference
+from app.questions.models import Question, QuestionRoute, question_tags
 from app.resources.models import (
     Resource,
     ResourceBookmark,
@@ -39,6 +40,9 @@ from app.slack.models import (
 )
 
 __all__ = [
+    "Question",
+    "QuestionRoute",
+    "question_tags",
     "Administration",
     "ApiToken",
     "AuditEntry",

@@ -478,7 +478,7 @@ def preview(body: object) -> str:
     return render_body(body, mentioned_members(body))
 
 
-def _check_can_post(author: Member, channel: Channel) -> None:
+def check_can_post(author: Member, channel: Channel) -> None:
     if not can_read(author, channel):
         raise NotFound(_("Ce canal n’existe pas ou ne vous est pas ouvert."))
     if channel.archived:
@@ -553,7 +553,7 @@ def post_message(
     parent_id: object = None,
 ) -> Message:
     """Store a message, then broadcast it; a retried client_id is stored once."""
-    _check_can_post(author, channel)
+    check_can_post(author, channel)
     body, client_id = _clean_body(body), _clean_client_id(client_id)
     parent = _thread_root(channel, parent_id)
     if (message := _retry_or_flood(author, client_id)) is not None:

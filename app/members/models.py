@@ -73,6 +73,8 @@ class Member(UserMixin, db.Model):
     bio_html: Mapped[str] = mapped_column(Text, default="")  # bio, rendered on write
     city: Mapped[str] = mapped_column(String(80), default="")
     open_to_mentoring: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Questions routed to them: None follows the role (alumni and mentors yes).
+    takes_questions: Mapped[bool | None] = mapped_column(Boolean)
     # The language last chosen on the site: notification e-mails are written in it.
     locale: Mapped[str | None] = mapped_column(String(5))
     # Who sees the e-mail address and the city: "members" or "staff" only.
@@ -114,6 +116,13 @@ class Member(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role == "staff"
+
+    @property
+    def receives_questions(self) -> bool:
+        """Whether questions may be routed to them: their choice, else their role."""
+        if self.takes_questions is not None:
+            return self.takes_questions
+        return self.role in ("alumni", "mentor")
 
     @property
     def role_label(self) -> str:

@@ -32,6 +32,7 @@ KINDS = (
     "defi_team",
     "team_request",
     "reaction",
+    "question",
 )
 # E-mail for a kind the member has not chosen for; reactions are never e-mailed.
 DEFAULT_EMAIL = {"defi_team": "digest", "reaction": "off"}

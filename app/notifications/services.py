@@ -40,6 +40,7 @@ KIND_LABELS = {
     "defi_team": _l("Ajouts à l’équipe d’un défi, réponses à vos demandes"),
     "team_request": _l("Demandes à rejoindre l’équipe de vos défis"),
     "reaction": _l("Réactions à vos messages"),
+    "question": _l("Questions qui vous sont adressées"),
 }
 ACCOUNT_KIND_LABELS = {
     "invitation": _l("Invitations à rejoindre EIG Link"),

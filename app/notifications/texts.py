@@ -115,6 +115,11 @@ RENDERERS: dict[str, Callable[[dict, int], str]] = {
     "direct_message": _direct_message,
     "reply": _reply,
     "reaction": _reaction,
+    "question": lambda p, _n: gettext(
+        "%(actor)s pose une question qui est dans vos cordes : "
+        "«\u00a0%(title)s\u00a0».",
+        **p,
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from app.defis.models import DefiMembership, TeamRequest
 from app.extensions import db
 from app.members.models import Member
 from app.privacy import export_community
+from app.questions.models import Question, QuestionRoute
 from app.slack.models import SlackAuthor
 from app.timeutil import isoformat as _when
 from app.timeutil import utcnow
@@ -204,6 +205,43 @@ def _staff_actions(member: Member) -> list[dict]:
     ]
 
 
+def _questions(member: Member) -> list[dict]:
+    """The questions the member asked (their text is in `messages`)."""
+    rows = db.session.scalars(
+        select(Question).where(Question.asker_id == member.id).order_by(Question.id)
+    )
+    return [
+        {
+            "title": q.title,
+            "message_id": q.message_id,
+            "tags": [tag.name for tag in q.tags],
+            "status": q.status,
+            "accepted_message_id": q.accepted_message_id,
+            "created_at": _when(q.created_at),
+        }
+        for q in rows
+    ]
+
+
+def _questions_routed(member: Member) -> list[dict]:
+    """The questions sent to the member, why, and whether they passed."""
+    rows = db.session.scalars(
+        select(QuestionRoute)
+        .where(QuestionRoute.member_id == member.id)
+        .order_by(QuestionRoute.routed_at)
+    )
+    return [
+        {
+            "question": r.question.title,
+            "reasons": r.reasons,
+            "round": r.round,
+            "routed_at": _when(r.routed_at),
+            "passed_at": _when(r.passed_at),
+        }
+        for r in rows
+    ]
+
+
 SECTIONS: dict[str, Callable[[Member], Any]] = {
     "profile": _profile,
     "defis": _defis,
@@ -212,6 +250,8 @@ SECTIONS: dict[str, Callable[[Member], Any]] = {
     "channels_created": _channels_created,
     "messages": _messages,
     "slack_identities": _slack_identities,
+    "questions": _questions,
+    "questions_routed": _questions_routed,
     "messages_moderated": _moderated,
     "reactions": _reactions,
     "api_tokens": _api_tokens,
@@ -236,6 +276,8 @@ COVERED_TABLES = {
     "invitations",
     "audit_entries",
     "slack_authors",
+    "questions",
+    "question_routes",
     *export_community.COVERED_TABLES,
 }
 TRANSIENT_TABLES = {"socket_sessions"}

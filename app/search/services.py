@@ -219,11 +219,23 @@ class Evidence:
 def who_knows(viewer: Member, topic: str, limit: int = 20) -> list[PersonMatch]:
     """Members ranked for a topic by their skills, profile, défis, the resources
     they shared and the messages they wrote."""
+    found = expertise(viewer, topic)
+    if found is None:
+        return []
+    scores, evidence, words = found
+    return _explain(scores, evidence, words, limit)
+
+
+def expertise(
+    viewer: Member, topic: str
+) -> tuple[dict[int, float], Evidence, set[str]] | None:
+    """The scores of the members tied to a topic, the evidence behind them and
+    the topic's folded words; None for a topic with no words."""
     topic = (topic or "").strip()
     _check(topic, "", {}, 1)
     parsed = parse(topic)
     if parsed.empty:
-        return []
+        return None
     access = access_keys(viewer)
 
     def hits(kind: str, count: int) -> list[Hit]:
@@ -246,7 +258,7 @@ def who_knows(viewer: Member, topic: str, limit: int = 20) -> list[PersonMatch]:
         scores[member_id] = scores.get(member_id, 0.0) + min(0.15 * count, 0.45)
     for member_id, count in evidence.shared.items():
         scores[member_id] = scores.get(member_id, 0.0) + min(0.25 * count, 0.75)
-    return _explain(scores, evidence, {fold(w) for w in parsed.words}, limit)
+    return scores, evidence, {fold(w) for w in parsed.words}
 
 
 def _authors(model: type[Message] | type[Resource], hits: list[Hit]) -> dict[int, int]:

@@ -1,0 +1,231 @@
+"""Questions: ask one (a thread root with a title and tags), route it to the
+members who know, accept an answer (and undo it), pass, and route once more
+what stays unanswered.
+
+Every function that writes commits once, then publishes and notifies: a
+refused input changes nothing. `now` is the clock, for tests and the CLI.
+"""
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+
+from app import realtime
+from app.channels import services as channels
+from app.channels.models import Channel, Message
+from app.defis.models import Defi
+from app.errors import Invalid, NotAllowed, NotFound, about_field
+from app.extensions import db
+from app.members.models import Member
+from app.members.services import get_or_create_skills
+from app.notifications.services import notify
+from app.questions.models import Question, QuestionRoute
+from app.questions.routing import choose
+from app.text import clean_spaces, fold
+from app.timeutil import utcnow
+
+MAX_TITLE = 200
+MAX_TAGS = 5
+MAX_TAG = 60
+REROUTE_AFTER = timedelta(hours=48)
+
+
+def clean_title(title: object) -> str:
+    text = clean_spaces(title) if isinstance(title, str) else ""
+    with about_field("title"):
+        if not text:
+            raise Invalid(_("Donnez un titre à votre question."))
+        if len(text) > MAX_TITLE:
+            raise Invalid(_("Le titre fait au plus %(max)s caractères.", max=MAX_TITLE))
+    return text
+
+
+def clean_tags(tags: object) -> list[str]:
+    """Tag names, each once whatever its case or accents; at most MAX_TAGS."""
+    with about_field("tags"):
+        if tags is None:
+            return []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise Invalid(_("Les tags sont une liste de compétences."))
+        names = {fold(clean_spaces(t)): clean_spaces(t) for t in tags if t.strip()}
+        if len(names) > MAX_TAGS:
+            raise Invalid(_("Une question porte au plus %(max)s tags.", max=MAX_TAGS))
+        if any(len(name) > MAX_TAG for name in names.values()):
+            raise Invalid(_("Un tag fait au plus %(max)s caractères.", max=MAX_TAG))
+    return list(names.values())
+
+
+def ask(
+    asker: Member,
+    channel: Channel,
+    title: object,
+    body: object,
+    tags: object = None,
+    defi: Defi | None = None,
+    now: datetime | None = None,
+) -> Question:
+    """Post a question in a channel the asker can write to, then route it."""
+    title, names = clean_title(title), clean_tags(tags)
+    channels.check_can_post(asker, channel)  # before anything is written
+    message = channels.post_message(asker, channel, body)
+    question = Question(
+        message=message,
+        title=title,
+        asker=asker,
+        defi=defi or channel.defi,
+        tags=get_or_create_skills(names),
+        created_at=now or utcnow(),
+    )
+    db.session.add(question)
+    db.session.flush()
+    routes = _route(question, 1, now or utcnow())
+    db.session.commit()
+    _tell_routed(question, routes)
+    return question
+
+
+def _route(question: Question, round_: int, now: datetime) -> list[QuestionRoute]:
+    routes = [
+        QuestionRoute(
+            question=question,
+            member_id=candidate.member_id,
+            reasons=candidate.reasons[:3],
+            round=round_,
+            routed_at=now,
+        )
+        for candidate in choose(question, now)
+    ]
+    db.session.add_all(routes)
+    db.session.flush()
+    return routes
+
+
+def _question_url(question: Question) -> str:
+    return f"/channels/{question.message.channel.slug}#message-{question.message_id}"
+
+
+def _tell_routed(question: Question, routes: list[QuestionRoute]) -> None:
+    url = _question_url(question)
+    for route in routes:
+        notify(
+            "question",
+            route.member,
+            actor=question.asker,
+            url=url,
+            params={
+                "actor": question.asker.display_name if question.asker else "",
+                "title": question.title,
+            },
+        )
+        payload = {"id": question.id, "title": question.title, "url": url}
+        realtime.publish(
+            realtime.member_room(route.member_id), "question_routed", payload
+        )
+
+
+def get_question(viewer: Member, question_id: object) -> Question:
+    """A question whose channel the viewer may read."""
+    question = (
+        db.session.get(Question, question_id)
+        if isinstance(question_id, int) and not isinstance(question_id, bool)
+        else None
+    )
+    if question is None or not channels.can_read(viewer, question.message.channel):
+        raise NotFound(_("Cette question n’existe pas ou ne vous est pas ouverte."))
+    return question
+
+
+def _check_may_accept(actor: Member, question: Question) -> None:
+    if actor.id != question.asker_id and not actor.is_staff:
+        raise NotAllowed(
+            _(
+                "Seuls l’auteur de la question et l’équipe du programme "
+                "choisissent la réponse acceptée."
+            )
+        )
+
+
+def accept(actor: Member, question: Question, message_id: object) -> Question:
+    """Mark a reply of the question's thread as its accepted answer."""
+    _check_may_accept(actor, question)
+    answer = (
+        db.session.get(Message, message_id)
+        if isinstance(message_id, int) and not isinstance(message_id, bool)
+        else None
+    )
+    if answer is None or answer.parent_id != question.message_id or answer.deleted:
+        raise Invalid(_("Cette réponse n’appartient pas au fil de la question."))
+    question.accepted_message_id, question.solved_at = answer.id, utcnow()
+    db.session.commit()
+    _announce_solved(question)
+    return question
+
+
+def undo_accept(actor: Member, question: Question) -> Question:
+    """The question is open again."""
+    _check_may_accept(actor, question)
+    question.accepted_message_id, question.solved_at = None, None
+    db.session.commit()
+    _announce_solved(question)
+    return question
+
+
+def _announce_solved(question: Question) -> None:
+    realtime.publish(
+        realtime.channel_room(question.message.channel_id),
+        "question_solved",
+        {
+            "id": question.id,
+            "message_id": question.message_id,
+            "accepted_message_id": question.accepted_message_id,
+            "status": question.status,
+        },
+    )
+
+
+def pass_question(actor: Member, question: Question, now: datetime | None = None):
+    """The routed member passes: they will not be asked similar questions."""
+    route = db.session.get(QuestionRoute, (question.id, actor.id))
+    if route is None:
+        raise Invalid(_("Cette question ne vous a pas été adressée."))
+    route.passed_at = route.passed_at or now or utcnow()
+    db.session.commit()
+    return route
+
+
+def _answered(question: Question) -> bool:
+    """Someone other than the asker replied in its thread."""
+    return db.session.scalar(
+        select(
+            exists().where(
+                Message.parent_id == question.message_id,
+                Message.author_id != question.asker_id,
+                Message.deleted_at.is_(None),
+            )
+        )
+    )
+
+
+def route_unanswered(now: datetime | None = None) -> int:
+    """Questions unanswered after 48 hours go to the next members, once.
+    Returns how many questions were routed again."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Question).where(
+            Question.accepted_message_id.is_(None),
+            Question.rerouted_at.is_(None),
+            Question.created_at <= now - REROUTE_AFTER,
+        )
+    ).all()
+    done = 0
+    for question in due:
+        question.rerouted_at = now
+        if _answered(question) or question.message.deleted:
+            continue
+        routes = _route(question, 2, now)
+        db.session.commit()
+        _tell_routed(question, routes)
+        done += 1
+    db.session.commit()
+    return done
