@@ -1,6 +1,6 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 description of the API."""
 
-from app.api import bp, openapi_mentoring, openapi_resources
+from app.api import bp, openapi_mentoring, openapi_questions, openapi_resources
 from app.api.paging import MAX_PER_PAGE
 from app.channels.models import KINDS as CHANNEL_KINDS
 from app.channels.services import HISTORY_LIMIT, MAX_BODY, MAX_LIMIT, MAX_NAME
@@ -617,12 +617,59 @@ def _paths() -> dict:
             ("400", "401", "403", "404"),
         ),
         **_resource_paths(),
+        **_question_paths(),
         "/openapi.json": _get(
             "This document", _ok("The OpenAPI document.", {"type": "object"})
         ),
     } | openapi_mentoring.paths(
         _get, _post, _ok, _ref, _path_param, _query, CSRF_HEADER
     )
+
+
+def _question_paths() -> dict:
+    question_id = _path_param("question_id", ID)
+    answer = {"200": _ok("The question.", _ref("Question"))}
+    accept = _operation(
+        "The asker (or staff) accepts an answer, or undoes it",
+        answer,
+        [question_id, CSRF_HEADER],
+        ("400", "401", "403", "404", "429"),
+    )
+    accept["requestBody"] = {
+        "required": True,
+        "content": {"application/json": {"schema": _ref("AcceptAnswer")}},
+    }
+    passing = _operation(
+        "A member the question was sent to passes on it",
+        answer,
+        [question_id, CSRF_HEADER],
+        ("400", "401", "404", "429"),
+    )
+    filters = [
+        _query(name, text, {"type": "string", "enum": list(values)} if values else None)
+        for name, text, values in openapi_questions.FILTERS
+    ]
+    return {
+        "/questions": _get(
+            "Questions of the channels one may read, newest first",
+            _ok("One page of questions.", _ref("QuestionPage")),
+            [*filters, *PAGING],
+            ("400", "401"),
+        )
+        | _post(
+            "Ask a question: posted in its channel, sent to up to three "
+            "members who know",
+            _ref("NewQuestion"),
+            _ok("The question.", _ref("Question")),
+            [CSRF_HEADER],
+            ("400", "401", "403", "404"),
+        ),
+        "/questions/{question_id}": _get(
+            "One question", answer["200"], [question_id], ("401", "404")
+        ),
+        "/questions/{question_id}/accept": {"post": accept},
+        "/questions/{question_id}/pass": {"post": passing},
+    }
 
 
 def _components() -> dict:
@@ -649,6 +696,8 @@ def _components() -> dict:
             "ResourcePage": _page_of("Resource"),
             "Error": ERROR,
             **openapi_mentoring.SCHEMAS,
+            **openapi_questions.SCHEMAS,
+            "QuestionPage": _page_of("Question"),
         },
         "responses": {
             "BadRequest": _error(
@@ -659,7 +708,8 @@ def _components() -> dict:
             "Unauthorized": _error("No session, or a missing or revoked token."),
             "Forbidden": _error(
                 "Not allowed: the channel is archived (read-only), or private "
-                "(joined by invitation only)."
+                "(joined by invitation only); only a question's asker and the "
+                "staff accept its answer."
             ),
             "TooManyRequests": _error(
                 "Too many writes by this member (API_WRITE_RATE_LIMIT, 60 a "

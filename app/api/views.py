@@ -7,6 +7,7 @@ from app.api import (  # noqa: F401  (routes register on import)
     mentoring,
     notifications,
     openapi,
+    questions,
     resources,
     search,
 )

@@ -17,9 +17,11 @@ from app.channels.models import Channel, Message
 from app.defis.models import Defi
 from app.errors import Invalid, NotAllowed, NotFound, about_field
 from app.extensions import db
+from app.inputs import INT_MAX
 from app.members.models import Member
 from app.members.services import get_or_create_skills
 from app.notifications.services import notify
+from app.questions.listing import question_url
 from app.questions.models import Question, QuestionRoute
 from app.questions.routing import choose
 from app.text import clean_spaces, fold
@@ -101,12 +103,8 @@ def _route(question: Question, round_: int, now: datetime) -> list[QuestionRoute
     return routes
 
 
-def _question_url(question: Question) -> str:
-    return f"/channels/{question.message.channel.slug}#message-{question.message_id}"
-
-
 def _tell_routed(question: Question, routes: list[QuestionRoute]) -> None:
-    url = _question_url(question)
+    url = question_url(question)
     for route in routes:
         notify(
             "question",
@@ -128,7 +126,9 @@ def get_question(viewer: Member, question_id: object) -> Question:
     """A question whose channel the viewer may read."""
     question = (
         db.session.get(Question, question_id)
-        if isinstance(question_id, int) and not isinstance(question_id, bool)
+        if isinstance(question_id, int)
+        and not isinstance(question_id, bool)
+        and 0 < question_id <= INT_MAX
         else None
     )
     if question is None or not channels.can_read(viewer, question.message.channel):
@@ -151,7 +151,9 @@ def accept(actor: Member, question: Question, message_id: object) -> Question:
     _check_may_accept(actor, question)
     answer = (
         db.session.get(Message, message_id)
-        if isinstance(message_id, int) and not isinstance(message_id, bool)
+        if isinstance(message_id, int)
+        and not isinstance(message_id, bool)
+        and abs(message_id) <= INT_MAX
         else None
     )
     if answer is None or answer.parent_id != question.message_id or answer.deleted:

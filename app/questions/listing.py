@@ -1,0 +1,127 @@
+"""Which questions a member sees: those of the channels they may read, filtered
+by status, tag, défi, "unanswered" and "routed to me"; and a question as the
+API and the pages show it."""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import aliased
+
+from app.channels.models import PUBLIC_KINDS, Channel, ChannelMember, Message
+from app.defis.models import Defi
+from app.errors import Invalid
+from app.extensions import db
+from app.members.models import Member, Skill
+from app.questions.models import Question, QuestionRoute, question_tags
+from app.questions.routing import describe
+from app.text import fold
+
+STATUSES = ("open", "solved", "unanswered")
+
+
+@dataclass(frozen=True)
+class QuestionFilters:
+    status: str = ""  # "", open, solved or unanswered (open, no answer yet)
+    tag: str = ""
+    defi: str = ""  # a défi's slug
+    routed_to_me: bool = False
+
+
+def question_filters(
+    status: str = "", tag: str = "", defi: str = "", routed: str = ""
+) -> QuestionFilters:
+    """Filters from a query string; Invalid for a status or routed value it
+    does not know."""
+    if status not in ("", *STATUSES):
+        raise Invalid(_("Le statut vaut open, solved ou unanswered."))
+    if routed not in ("", "me"):
+        raise Invalid(_("Le paramètre routed ne vaut que «\u00a0me\u00a0»."))
+    return QuestionFilters(status, tag.strip()[:60], defi.strip()[:80], routed == "me")
+
+
+def _readable(viewer: Member):
+    seats = select(ChannelMember.channel_id).where(ChannelMember.member_id == viewer.id)
+    return or_(Channel.kind.in_(PUBLIC_KINDS), Channel.id.in_(seats))
+
+
+def _answered():
+    reply = aliased(Message)  # the outer query joins Message already
+    return exists().where(
+        reply.parent_id == Question.message_id,
+        reply.author_id != Question.asker_id,
+        reply.deleted_at.is_(None),
+    )
+
+
+def questions_query(viewer: Member, filters: QuestionFilters) -> Select:
+    stmt = (
+        select(Question)
+        .join(Message, Message.id == Question.message_id)
+        .join(Channel, Channel.id == Message.channel_id)
+        .where(_readable(viewer), Message.deleted_at.is_(None))
+    )
+    if filters.status == "solved":
+        stmt = stmt.where(Question.accepted_message_id.is_not(None))
+    elif filters.status in ("open", "unanswered"):
+        stmt = stmt.where(Question.accepted_message_id.is_(None))
+    if filters.status == "unanswered":
+        stmt = stmt.where(~_answered())
+    if filters.tag:
+        tagged = (
+            select(question_tags.c.question_id)
+            .join(Skill, Skill.id == question_tags.c.skill_id)
+            .where(Skill.key == fold(filters.tag))
+        )
+        stmt = stmt.where(Question.id.in_(tagged))
+    if filters.defi:
+        stmt = stmt.join(Defi, Defi.id == Question.defi_id).where(
+            Defi.slug == filters.defi
+        )
+    if filters.routed_to_me:
+        mine = select(QuestionRoute.question_id).where(
+            QuestionRoute.member_id == viewer.id
+        )
+        stmt = stmt.where(Question.id.in_(mine))
+    return stmt.order_by(Question.created_at.desc(), Question.id.desc())
+
+
+def list_questions(viewer: Member, filters: QuestionFilters, page=1, per_page=20):
+    return db.paginate(
+        questions_query(viewer, filters), page=page, per_page=per_page, error_out=False
+    )
+
+
+def question_url(question: Question) -> str:
+    channel = question.message.channel
+    return f"/channels/{channel.slug}#message-{question.message_id}"
+
+
+def routed_to(viewer: Member, question: Question) -> list[dict] | None:
+    """Who the question was sent to and why: for its asker and the staff only."""
+    if viewer.id != question.asker_id and not viewer.is_staff:
+        return None
+    return [
+        {
+            "username": route.member.username,
+            "reason": ", ".join(describe(r) for r in route.reasons),
+            "passed": route.passed_at is not None,
+        }
+        for route in question.routes
+    ]
+
+
+def question_payload(viewer: Member, question: Question) -> dict:
+    return {
+        "id": question.id,
+        "title": question.title,
+        "status": question.status,
+        "tags": [tag.name for tag in question.tags],
+        "defi": question.defi.slug if question.defi else None,
+        "channel": question.message.channel.slug,
+        "message_id": question.message_id,
+        "accepted_message_id": question.accepted_message_id,
+        "asker": question.asker.username if question.asker else None,
+        "routed_to": routed_to(viewer, question),
+        "url": question_url(question),
+    }
