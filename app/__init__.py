@@ -248,6 +248,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications import views as _notifications_views  # noqa: F401
     from app.privacy import bp as privacy_bp
     from app.privacy import views as _privacy_views  # noqa: F401
+    from app.questions import bp as questions_bp
+    from app.questions import views as _questions_views  # noqa: F401
     from app.resources import bp as resources_bp
     from app.resources import views as _resources_views  # noqa: F401
     from app.search import bp as search_bp
@@ -261,6 +263,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(channels_bp, url_prefix="/channels")
     app.register_blueprint(resources_bp, url_prefix="/resources")
     app.register_blueprint(mentoring_bp, url_prefix="/mentoring")
+    app.register_blueprint(questions_bp, url_prefix="/questions")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(search_bp)
     app.register_blueprint(privacy_bp)

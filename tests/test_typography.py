@@ -24,6 +24,8 @@ from app.defis import team_requests
 from app.extensions import db
 from app.mentoring import services as mentoring
 from app.notifications.models import Notification
+from app.questions import services as questions
+from app.questions.models import Question
 from tests.factories import make_defi, make_member, make_promotion, make_resource
 from tests.page_text import reading_runs
 
@@ -171,6 +173,7 @@ def community(app):
     mentoring.ask_for_mentoring(eig, mentor, topic="Python", message="Merci.")
     team_requests.ask_to_join(eig, defi, "eig", "Je suis dans cette équipe.")
     resource = make_resource(author=mentor, title="Un outil", description="Utile.")
+    questions.ask(eig, channel, "Un outil de test en Python", "Merci.", ["Python"])
     auth_services.invite(staff, "invitee@example.org", "eig")
     db.session.commit()
     return staff, mentor, eig, defi, resource
@@ -190,6 +193,10 @@ def member_pages(member, defi, resource) -> dict[str, str]:
         "channels": "/channels/",
         "channel": f"/channels/defi-{defi.slug}",
         "mentoring": "/mentoring/",
+        "questions": "/questions/",
+        "questions for me": "/questions/?routed=me",
+        "ask a question": "/questions/new",
+        "a question's thread": f"/channels/defi-{defi.slug}?thread={_question()}",
         "notifications": "/notifications/",
         "notification settings": "/notifications/preferences",
         "search": "/search?q=outil",
@@ -201,6 +208,10 @@ def member_pages(member, defi, resource) -> dict[str, str]:
         "legal": "/mentions-legales",
         "missing page": "/members/personne",
     }
+
+
+def _question() -> int:
+    return db.session.scalar(select(Question.message_id).limit(1))
 
 
 STAFF_PAGES = {

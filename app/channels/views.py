@@ -12,6 +12,7 @@ from app.errors import DomainError, Invalid, NotFound
 from app.form_errors import refuse
 from app.inputs import message_number
 from app.members.services import get_member, members_named
+from app.questions.listing import question_marks
 from app.text import fold, html_excerpt
 
 
@@ -177,6 +178,7 @@ def detail(slug: str):
         messages=messages,
         has_older=thread is None and len(messages) >= limit,
         replies=services.reply_counts(messages),
+        questions=question_marks(current_user, messages, thread),
         members=services.channel_members(channel),
         channels=mine,
         channel_names=services.direct_names(current_user),

@@ -93,8 +93,9 @@ def list_questions(viewer: Member, filters: QuestionFilters, page=1, per_page=20
 
 
 def question_url(question: Question) -> str:
+    """Its thread, where answers are written and accepted."""
     channel = question.message.channel
-    return f"/channels/{channel.slug}#message-{question.message_id}"
+    return f"/channels/{channel.slug}?thread={question.message_id}"
 
 
 def routed_to(viewer: Member, question: Question) -> list[dict] | None:
@@ -125,3 +126,38 @@ def question_payload(viewer: Member, question: Question) -> dict:
         "routed_to": routed_to(viewer, question),
         "url": question_url(question),
     }
+
+
+@dataclass
+class QuestionMarks:
+    """What a channel page shows of the questions among its messages."""
+
+    roots: dict[int, Question]  # thread root id -> its question
+    accepted: dict[int, Question]  # accepted answer id -> its question
+    thread: Question | None  # the question of the thread shown, if any
+    can_accept: bool  # the viewer may choose the thread's accepted answer
+
+
+def question_marks(
+    viewer: Member, messages: list[Message], thread: int | None
+) -> QuestionMarks:
+    ids = [m.id for m in messages]
+    found = (
+        db.session.scalars(
+            select(Question).where(
+                or_(Question.message_id.in_(ids), Question.accepted_message_id.in_(ids))
+            )
+        ).all()
+        if ids
+        else []
+    )
+    roots = {q.message_id: q for q in found}
+    current = roots.get(thread) if thread is not None else None
+    return QuestionMarks(
+        roots,
+        {q.accepted_message_id: q for q in found if q.accepted_message_id},
+        current,
+        current is not None
+        and (viewer.id == current.asker_id or viewer.is_staff)
+        and not current.message.channel.archived,
+    )

@@ -53,7 +53,7 @@ def test_asking_answers_201_with_the_routed_members_and_their_reasons(api, commu
     question = response.get_json()
     check_against(document(api), "Question", question)
     assert question["status"] == "open" and question["tags"] == ["Cartographie"]
-    assert question["url"] == f"/channels/entraide#message-{question['message_id']}"
+    assert question["url"] == f"/channels/entraide?thread={question['message_id']}"
     reasons = {r["username"]: r["reason"] for r in question["routed_to"]}
     assert set(reasons) == {"alice", "bruno"}
     assert "a travaillé sur le défi Géo" in reasons["alice"]

@@ -104,7 +104,7 @@ def test_routed_members_are_notified_with_a_link(people, entraide):
         select(Notification).where(Notification.kind == "question")
     ).all()
     assert {n.recipient.username for n in notes} == {"alice", "bruno"}
-    assert notes[0].url.endswith(f"#message-{question.message_id}")
+    assert notes[0].url.endswith(f"?thread={question.message_id}")
 
 
 def test_the_weekly_cap_holds_then_frees(people, entraide):

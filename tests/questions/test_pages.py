@@ -1,0 +1,121 @@
+"""The questions pages: ask from the form, find it in the list, accept an answer
+in its thread, pass on one sent to you; bad forms say why and save nothing."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.channels import services as channels
+from app.channels.models import Message
+from app.extensions import db
+from app.questions.models import Question
+from tests.factories import make_defi, make_member
+
+
+@pytest.fixture
+def community(app):
+    zoe = make_member(username="zoe", display_name="Zoé")
+    alice = make_member(
+        username="alice", display_name="Alice", role="alumni", skills=["Kubernetes"]
+    )
+    make_defi(slug="infra", title="Infra", team=[(alice, "eig")])
+    entraide = channels.create_channel(alice, name="Entraide")
+    return {"zoe": zoe, "alice": alice, "entraide": entraide}
+
+
+def ask(client, **fields):
+    data = {
+        "title": "Qui a déjà mis Kubernetes en production ?",
+        "body": "Nous hésitons entre deux hébergeurs.",
+        "tags": "Kubernetes, Hébergement",
+        "channel": "entraide",
+        "defi": "",
+    } | fields
+    return client.post("/questions/new", data=data)
+
+
+def test_the_form_offers_entraide_first_and_the_defis(client, auth, community):
+    auth.login(community["zoe"])
+    page = client.get("/questions/new").get_data(as_text=True)
+    assert '<option selected value="entraide">' in page
+    assert '<option value="infra">Infra</option>' in page
+
+
+def test_asking_posts_the_question_and_says_who_it_went_to(client, auth, community):
+    auth.login(community["zoe"])
+    response = ask(client)
+    question = db.session.scalar(select(Question))
+    assert response.headers["Location"].endswith(
+        f"/channels/entraide?thread={question.message_id}"
+    )
+    assert [t.name for t in question.tags] == ["Hébergement", "Kubernetes"]
+    page = client.get("/questions/").get_data(as_text=True)
+    assert "Qui a déjà mis Kubernetes en production ?" in page
+    assert "1 membre" in page or "envoyée à 1" in page
+    assert "Sans réponse" in page
+
+
+def test_a_routed_member_sees_why_and_can_pass(client, auth, community):
+    auth.login(community["zoe"])
+    ask(client)
+    auth.logout()
+    auth.login(community["alice"])
+    page = client.get("/questions/?routed=me").get_data(as_text=True)
+    assert "compétence\u00a0: Kubernetes" in page and "Je passe" in page
+    question = db.session.scalar(select(Question))
+    response = client.post(f"/questions/{question.id}/pass")
+    assert response.status_code == 302
+    assert "Vous avez passé." in client.get("/questions/?routed=me").get_data(
+        as_text=True
+    )
+
+
+def test_the_asker_accepts_an_answer_in_the_thread(client, auth, community):
+    auth.login(community["zoe"])
+    ask(client)
+    question = db.session.scalar(select(Question))
+    answer = channels.post_message(
+        community["alice"],
+        community["entraide"],
+        "Oui, chez nous.",
+        None,
+        question.message_id,
+    )
+    thread = f"/channels/entraide?thread={question.message_id}"
+    assert "Accepter cette réponse" in client.get(thread).get_data(as_text=True)
+    client.post(f"/questions/{question.id}/accept", data={"message_id": answer.id})
+    page = client.get(thread).get_data(as_text=True)
+    assert 'id="accepted-answer"' in page and "Réponse acceptée" in page
+    assert "Résolu" in client.get("/questions/?status=solved").get_data(as_text=True)
+    client.post(f"/questions/{question.id}/reopen")
+    assert db.session.get(Question, question.id).status == "open"
+
+
+def test_others_see_no_accept_button(client, auth, community):
+    auth.login(community["zoe"])
+    ask(client)
+    question = db.session.scalar(select(Question))
+    channels.post_message(
+        community["alice"], community["entraide"], "Oui.", None, question.message_id
+    )
+    auth.logout()
+    auth.login(community["alice"])
+    page = client.get(f"/channels/entraide?thread={question.message_id}")
+    assert "Accepter cette réponse" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"title": ""}, "Donnez un titre à votre question."),
+        ({"body": ""}, "Décrivez votre question en quelques lignes."),
+        ({"tags": ", ".join(f"t{n}" for n in range(7))}, "au plus 5 tags"),
+        ({"channel": "ailleurs"}, "Ce canal n’existe pas ou ne vous est pas ouvert."),
+        ({"defi": "inconnu"}, "Ce défi n’existe pas."),
+    ],
+)
+def test_a_bad_form_says_why_and_saves_nothing(client, auth, community, fields, error):
+    auth.login(community["zoe"])
+    response = ask(client, **fields)
+    assert response.status_code == 400
+    assert error in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Message.id))) == 0
