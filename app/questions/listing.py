@@ -161,3 +161,19 @@ def question_marks(
         and (viewer.id == current.asker_id or viewer.is_staff)
         and not current.message.channel.archived,
     )
+
+
+def solved_among(message_ids: list[int]) -> set[int]:
+    """Of these messages, the solved questions and the accepted answers."""
+    if not message_ids:
+        return set()
+    rows = db.session.execute(
+        select(Question.message_id, Question.accepted_message_id).where(
+            Question.accepted_message_id.is_not(None),
+            or_(
+                Question.message_id.in_(message_ids),
+                Question.accepted_message_id.in_(message_ids),
+            ),
+        )
+    )
+    return {i for row in rows for i in row} & set(message_ids)

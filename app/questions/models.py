@@ -12,7 +12,7 @@ members they were routed to.
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.extensions import db
 from app.timeutil import utcnow
@@ -50,8 +50,18 @@ class Question(db.Model):
         DateTime(timezone=True), default=utcnow, index=True
     )
 
-    message = relationship("Message", foreign_keys=[message_id])
-    accepted = relationship("Message", foreign_keys=[accepted_message_id])
+    # Message.question: the question a thread root asks (search shows it).
+    message = relationship(
+        "Message",
+        foreign_keys=[message_id],
+        backref=backref("question", uselist=False, passive_deletes=True),
+    )
+    # Message.answered: the question a reply is the accepted answer of.
+    accepted = relationship(
+        "Message",
+        foreign_keys=[accepted_message_id],
+        backref=backref("answered", uselist=False, passive_deletes=True),
+    )
     asker = relationship("Member")
     defi = relationship("Defi")
     tags = relationship("Skill", secondary=question_tags, order_by="Skill.key")

@@ -124,6 +124,9 @@ def message_document(message: Message) -> Document | None:
     if message.deleted or message.held:
         return None
     channel = message.channel
+    question = message.question
+    if question is not None:
+        return _question_document(message, question)
     return Document(
         kind="message",
         id=message.id,
@@ -132,7 +135,26 @@ def message_document(message: Message) -> Document | None:
         url=f"/channels/{channel.slug}#message-{message.id}",
         facets={"channel": [channel.slug]},
         access=[channel.access_key],
-        boost=0.9,
+        # An accepted answer is what the next person asking wants to find.
+        boost=1.2 if message.answered is not None else 0.9,
+        updated_at=message.edited_at or message.created_at,
+    )
+
+
+def _question_document(message: Message, question) -> Document:
+    """A question's first message: found by its title and tags, ranked higher
+    once solved, and opening on its thread."""
+    channel = message.channel
+    return Document(
+        kind="message",
+        id=message.id,
+        title=question.title,
+        body=read_text(message.html, message.body),
+        tags=[tag.name for tag in question.tags],
+        url=f"/channels/{channel.slug}?thread={message.id}",
+        facets={"channel": [channel.slug]},
+        access=[channel.access_key],
+        boost=1.5 if question.accepted_message_id is not None else 1.0,
         updated_at=message.edited_at or message.created_at,
     )
 

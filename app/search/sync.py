@@ -10,7 +10,7 @@ import logging
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -18,6 +18,7 @@ from app.channels.models import Message
 from app.defis.models import Defi, DefiMembership
 from app.extensions import db
 from app.members.models import Member
+from app.questions.models import Question
 from app.resources.models import Resource
 from app.search.documents import (
     defi_document,
@@ -48,7 +49,15 @@ def changed_keys(session) -> set[tuple[str, int]]:
             keys.add(("resource", obj.id))
         elif isinstance(obj, DefiMembership):
             keys |= {("member", obj.member_id), ("defi", obj.defi_id)}
+        elif isinstance(obj, Question):
+            keys |= {("message", i) for i in _question_messages(obj)}
     return {(kind, id_) for kind, id_ in keys if id_ is not None}
+
+
+def _question_messages(question: Question) -> set[int]:
+    """A question's first message, and its accepted answer before and after."""
+    history = inspect(question).attrs.accepted_message_id.history
+    return {question.message_id, *history.added, *history.deleted} - {None}
 
 
 def _record(session, _flush_context) -> None:
@@ -103,7 +112,11 @@ LOADERS = {
     "message": (
         Message,
         message_document,
-        (selectinload(Message.channel),),
+        (
+            selectinload(Message.channel),
+            selectinload(Message.question).selectinload(Question.tags),
+            selectinload(Message.answered),
+        ),
     ),
     "resource": (
         Resource,

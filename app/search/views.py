@@ -11,6 +11,7 @@ from app.api.search import suggestion_json
 from app.errors import Invalid
 from app.listing import page_number
 from app.members.models import ROLE_LABELS
+from app.questions.listing import solved_among
 from app.search import bp, services
 
 PER_PAGE = 20
@@ -109,8 +110,13 @@ def results():
         )
     except Invalid as err:
         error = err.message
+    messages = [h.id for h in found.hits if h.kind == "message"] if found else []
     return render_template(
-        "search/results.html", **args, **_page_context(found), error=error
+        "search/results.html",
+        **args,
+        **_page_context(found),
+        error=error,
+        solved=solved_among(messages),
     ), (400 if error else 200)
 
 

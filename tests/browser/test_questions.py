@@ -1,6 +1,6 @@
 """A question finds its expert: Zoé asks from the form, Alice (whose skills
 match) is told, answers in the thread, Zoé accepts, and the question shows
-"Résolu" in the list and in its thread. By keyboard for the accepting; no
+"Résolu" in the list, in its thread and in search. By keyboard for the accepting; no
 serious axe-core finding on the pages on the way."""
 
 import pytest
@@ -113,3 +113,9 @@ def test_a_question_reaches_its_expert_and_gets_solved(
     expect(solved.locator(".fr-badge--success")).to_have_text("Résolu")
     solved.scroll_into_view_if_needed()
     shot(zoe, "question-list", size)
+
+    zoe.goto("/search?q=d%C3%A9cisions+de+justice")
+    first = zoe.locator("#search-results li").first
+    expect(first).to_contain_text(TITLE)
+    expect(first.locator(".fr-badge--success")).to_have_text("Résolu")
+    shot(zoe, "question-search", size)
