@@ -27,6 +27,8 @@ from app.members.models import (
 from app.mentoring.models import MentoringRequest
 from app.mentoring.services import expire_pending
 from app.notifications.models import Notification
+from app.questions.listing import waiting_for
+from app.questions.models import Question
 from app.resources.models import Resource, ResourceTag, resource_tag_links
 from app.timeutil import utcnow
 
@@ -55,6 +57,7 @@ class Dashboard:
     resources: list[Resource] = field(default_factory=list)
     newcomers: list[Member] = field(default_factory=list)
     activity: list[Message] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     figures: dict | None = None
 
@@ -72,6 +75,7 @@ def dashboard_for(member: Member, steps: list[Step]) -> Dashboard:
         resources=resources_in_skills(member),
         newcomers=newcomers_near(member),
         activity=defi_activity(member),
+        questions=waiting_for(member),
         steps=steps,
     )
     board.asked, board.to_answer = open_requests(member)

@@ -14,6 +14,7 @@ from app.members import bp, services
 from app.members.forms import ProfileForm
 from app.members.models import ROLE_LABELS, ROLES
 from app.mentoring import services as mentoring
+from app.questions.listing import accepted_by_tag
 from app.resources.queries import member_resources
 from app.resources.vocabulary import KIND_LABELS, licence_label
 
@@ -78,6 +79,7 @@ def detail(username: str):
         and mentoring.can_mentor(member)
         and mentoring.can_ask(current_user),
         resources=member_resources(current_user, member),
+        accepted=accepted_by_tag(member),
         kind_labels=KIND_LABELS,
         licence_label=licence_label,
     )

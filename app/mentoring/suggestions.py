@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -17,11 +18,12 @@ from app.defis.models import Defi, DefiMembership
 from app.extensions import db
 from app.members.models import Member
 from app.mentoring.models import MENTOR_ROLES, MentoringRequest, MentorProfile
+from app.questions.answers import accepted_answers
 from app.text import fold
 
 DEFAULT_CAPACITY = 2
 MAX_SHARED = 3  # points from what the asker and the mentor share, per kind
-WEIGHTS = {"topic": 3, "skill": 2, "expertise": 2, "shared": 1}
+WEIGHTS = {"topic": 3, "skill": 2, "expertise": 2, "accepted": 2, "shared": 1}
 
 
 @dataclass
@@ -91,6 +93,20 @@ def _defi_expertises(member: Member) -> list[tuple[Defi, object]]:
     ]
 
 
+def _score_accepted(suggestion: Suggestion, tags: dict[str, int]) -> None:
+    """Answers of the mentor accepted on questions tagged like the topic."""
+    for name, count in sorted(tags.items())[:MAX_SHARED]:
+        suggestion.add(
+            WEIGHTS["accepted"],
+            ngettext(
+                "%(num)s réponse acceptée sur «\u00a0%(name)s\u00a0»",
+                "%(num)s réponses acceptées sur «\u00a0%(name)s\u00a0»",
+                count,
+                name=name,
+            ),
+        )
+
+
 def _score(suggestion: Suggestion, topic_key: str, asker: Member, profile) -> None:
     mentor = suggestion.mentor
     for skill in profile.topics if profile is not None else ():
@@ -143,6 +159,7 @@ def suggest_mentors(asker: Member, topic: str, limit: int = 10) -> list[Suggesti
     topic_key = fold(topic or "")[:80]
     candidates = _candidates(asker)
     busy = active_mentees([member.id for member, _profile in candidates])
+    accepted = accepted_answers({topic_key, *topic_key.split()})
     suggestions = []
     for member, profile in candidates:
         free = capacity_of(profile) - busy.get(member.id, 0)
@@ -150,6 +167,7 @@ def suggest_mentors(asker: Member, topic: str, limit: int = 10) -> list[Suggesti
             continue
         suggestion = Suggestion(mentor=member, free_places=free)
         _score(suggestion, topic_key, asker, profile)
+        _score_accepted(suggestion, accepted.get(member.id, {}))
         if suggestion.score > 0:
             suggestions.append(suggestion)
     suggestions.sort(

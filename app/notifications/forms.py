@@ -13,6 +13,13 @@ class PreferencesForm(FlaskForm):
     password_reset = BooleanField(
         _l("Recevoir les liens de réinitialisation du mot de passe")
     )
+    takes_questions = BooleanField(
+        _l("M’envoyer les questions des membres sur ce que je connais"),
+        description=_l(
+            "Trois par semaine au plus, choisies d’après vos compétences, vos "
+            "défis, vos ressources et vos réponses acceptées."
+        ),
+    )
 
 
 def preferences_form(labels: dict, mode_labels: dict, **data) -> PreferencesForm:

@@ -8,6 +8,7 @@ from app.errors import DomainError
 from app.notifications import bp, links, services, texts
 from app.notifications.forms import ActionForm, preferences_form
 from app.notifications.models import KINDS
+from app.questions.services import take_questions
 
 
 @bp.app_context_processor
@@ -77,6 +78,7 @@ def _current_choices() -> dict:
     choices["password_reset"] = not links.opted_out(
         current_user.email, "password_reset"
     )
+    choices["takes_questions"] = current_user.receives_questions
     return choices
 
 
@@ -94,6 +96,7 @@ def preferences():
         links.set_account_email(
             current_user.email, "password_reset", form.password_reset.data
         )
+        take_questions(current_user, form.takes_questions.data)
         flash(_("Vos préférences sont enregistrées."), "success")
         return redirect(url_for("notifications.preferences"))
     return render_template(

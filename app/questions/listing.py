@@ -5,7 +5,7 @@ API and the pages show it."""
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.channels.models import PUBLIC_KINDS, Channel, ChannelMember, Message
@@ -177,3 +177,29 @@ def solved_among(message_ids: list[int]) -> set[int]:
         )
     )
     return {i for row in rows for i in row} & set(message_ids)
+
+
+def waiting_for(member: Member, limit: int = 5) -> list[Question]:
+    """Open questions sent to the member that they have not passed on."""
+    mine = select(QuestionRoute.question_id).where(
+        QuestionRoute.member_id == member.id, QuestionRoute.passed_at.is_(None)
+    )
+    stmt = questions_query(member, QuestionFilters(status="open")).where(
+        Question.id.in_(mine)
+    )
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def accepted_by_tag(member: Member) -> list[tuple[str, int]]:
+    """How many of the member's answers were accepted, per tag of the question
+    (the most first); answers to untagged questions are not counted here."""
+    rows = db.session.execute(
+        select(Skill.name, func.count(Question.id))
+        .select_from(Question)
+        .join(Message, Message.id == Question.accepted_message_id)
+        .join(question_tags, question_tags.c.question_id == Question.id)
+        .join(Skill, Skill.id == question_tags.c.skill_id)
+        .where(Message.author_id == member.id)
+        .group_by(Skill.name)
+    )
+    return sorted(((name, count) for name, count in rows), key=lambda r: (-r[1], r[0]))

@@ -22,10 +22,9 @@ from flask import current_app
 from flask_babel import gettext, ngettext
 from sqlalchemy import func, or_, select
 
-from app.channels.models import Message
 from app.defis.models import DefiMembership
 from app.extensions import db
-from app.members.models import Member, Skill
+from app.members.models import Member
 from app.questions.models import Question, QuestionRoute, question_tags
 from app.search.services import expertise
 from app.text import fold
@@ -86,26 +85,12 @@ def _gather(asker: Member, terms: list[str]) -> dict[int, Candidate]:
         ):
             for member_id, count in counts.items():
                 candidate(member_id).add({"kind": kind, "topic": term, "count": count})
+        for member_id, tags in evidence.accepted.items():
+            for tag, count in tags.items():
+                candidate(member_id).add(
+                    {"kind": "accepted", "topic": tag, "count": count}
+                )
     return found
-
-
-def _accepted(found: dict[int, Candidate], tag_ids: list[int]) -> None:
-    """Answers accepted on questions with these tags raise their authors."""
-    if not tag_ids:
-        return
-    rows = db.session.execute(
-        select(Message.author_id, Skill.name, func.count(Question.id))
-        .select_from(Question)
-        .join(Message, Message.id == Question.accepted_message_id)
-        .join(question_tags, question_tags.c.question_id == Question.id)
-        .join(Skill, Skill.id == question_tags.c.skill_id)
-        .where(Skill.id.in_(tag_ids), Message.author_id.is_not(None))
-        .group_by(Message.author_id, Skill.name)
-    )
-    for author_id, tag, count in rows:
-        candidate = found.setdefault(author_id, Candidate(author_id))
-        candidate.score += min(0.5 * count, 1.5)
-        candidate.add({"kind": "accepted", "topic": tag, "count": count})
 
 
 def _skills(found: dict[int, Candidate], members: dict[int, Member], terms) -> None:
@@ -170,7 +155,6 @@ def choose(question: Question, now: datetime, count: int = ROUTED) -> list[Candi
     """The members to ask, best first, each with the reasons that chose them."""
     terms = topic_terms(question.title, [tag.name for tag in question.tags])
     found = _gather(question.asker, terms) if question.asker else {}
-    _accepted(found, [tag.id for tag in question.tags])
     for member_id in _excluded(question):
         found.pop(member_id, None)
     members = _willing(list(found), now)

@@ -122,6 +122,12 @@ def _tell_routed(question: Question, routes: list[QuestionRoute]) -> None:
         )
 
 
+def take_questions(member: Member, wanted: bool) -> None:
+    """The member's choice to be sent questions (or not), whatever their role."""
+    member.takes_questions = bool(wanted)
+    db.session.commit()
+
+
 def get_question(viewer: Member, question_id: object) -> Question:
     """A question whose channel the viewer may read."""
     question = (

@@ -17,6 +17,8 @@ from app.defis.models import Defi, DefiMembership
 from app.errors import Invalid
 from app.extensions import db
 from app.members.models import Member
+from app.questions.answers import accepted_answers
+from app.questions.answers import weight as accepted_weight
 from app.resources.models import Resource
 from app.text import fold, html_excerpt
 from app.timeutil import as_utc
@@ -214,11 +216,13 @@ class Evidence:
     defi_titles: dict[int, str]
     written: dict[int, int]  # member id -> messages on the topic
     shared: dict[int, int] = field(default_factory=dict)  # member id -> resources
+    # member id -> tag -> their answers accepted on questions with that tag
+    accepted: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 def who_knows(viewer: Member, topic: str, limit: int = 20) -> list[PersonMatch]:
     """Members ranked for a topic by their skills, profile, défis, the resources
-    they shared and the messages they wrote."""
+    they shared, the messages they wrote and their accepted answers."""
     found = expertise(viewer, topic)
     if found is None:
         return []
@@ -245,11 +249,13 @@ def expertise(
     defis = hits("defi", 30)
     scores = _normalised(hits("member", 50))
     defi_scores = _normalised(defis)
+    words = {fold(w) for w in parsed.words}
     evidence = Evidence(
         _teams(list(defi_scores)),
         {h.id: h.title for h in defis},
         _authors(Message, hits("message", 100)),
         _authors(Resource, hits("resource", 50)),
+        accepted_answers(words | {fold(topic)}),
     )
     for defi_id, members in evidence.teams.items():
         for member_id in members:
@@ -258,7 +264,9 @@ def expertise(
         scores[member_id] = scores.get(member_id, 0.0) + min(0.15 * count, 0.45)
     for member_id, count in evidence.shared.items():
         scores[member_id] = scores.get(member_id, 0.0) + min(0.25 * count, 0.75)
-    return scores, evidence, {fold(w) for w in parsed.words}
+    for member_id, tags in evidence.accepted.items():
+        scores[member_id] = scores.get(member_id, 0.0) + accepted_weight(tags)
+    return scores, evidence, words
 
 
 def _authors(model: type[Message] | type[Resource], hits: list[Hit]) -> dict[int, int]:
@@ -293,6 +301,15 @@ def _reasons(member: Member, evidence: Evidence, words: set[str]) -> list[str]:
     ]
     if count := evidence.shared.get(member.id):
         reasons.append(ngettext("%(num)s ressource", "%(num)s ressources", count))
+    for tag, count in evidence.accepted.get(member.id, {}).items():
+        reasons.append(
+            ngettext(
+                "%(num)s réponse acceptée sur %(topic)s",
+                "%(num)s réponses acceptées sur %(topic)s",
+                count,
+                topic=tag,
+            )
+        )
     if count := evidence.written.get(member.id):
         reasons.append(ngettext("%(num)s message", "%(num)s messages", count))
     return reasons or [_("profil")]

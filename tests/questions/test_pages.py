@@ -119,3 +119,20 @@ def test_a_bad_form_says_why_and_saves_nothing(client, auth, community, fields, 
     assert response.status_code == 400
     assert error in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Message.id))) == 0
+
+
+def test_the_choice_to_receive_questions_is_in_the_preferences(client, auth, community):
+    from app.notifications import services as notifications
+
+    alice = community["alice"]
+    auth.login(alice)
+    page = client.get("/notifications/preferences").get_data(as_text=True)
+    assert 'checked id="takes_questions"' in page  # on for alumni
+    assert "M’envoyer les questions des membres" in page
+    data = dict(notifications.preferences(alice))  # the box left unticked
+    client.post("/notifications/preferences", data=data)
+    assert db.session.get(type(alice), alice.id).takes_questions is False
+    auth.logout()
+    auth.login(community["zoe"])
+    ask(client)
+    assert db.session.scalar(select(Question)).routes == []
