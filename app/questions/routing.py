@@ -36,7 +36,8 @@ MAX_TERMS = 8
 _QUESTION_TEXT = """quelqu quelquun deja comment pourquoi quand quel quelle quels
 quelles connait connaissez connais sait savez savoir aurait auriez avez avait besoin
 cherche recherche faire fait peut peux pouvez utiliser utilise quoi bonjour merci
-aide aider idee conseil conseils retour retours experience someone anyone already"""
+aide aider idee idees conseil conseils retour retours experience travaille travailler
+qui que quoi des les une pour dans sur avec someone anyone already"""
 QUESTION_WORDS = frozenset(_QUESTION_TEXT.split())
 
 
@@ -56,7 +57,7 @@ def topic_terms(title: str, tags: list[str]) -> list[str]:
     words = [
         word
         for word in re.findall(r"\w+", fold(title))
-        if len(word) >= 4 and word not in QUESTION_WORDS and not word.isdigit()
+        if len(word) >= 3 and word not in QUESTION_WORDS and not word.isdigit()
     ]
     return list(dict.fromkeys([*tags, *words]))[:MAX_TERMS]
 
