@@ -118,6 +118,10 @@ class Config:
     # Flood control in channels: at most COUNT messages per member in SECONDS.
     # Questions routed to one member in 7 days, at most (issue 16).
     QUESTIONS_WEEKLY_CAP = env_int("QUESTIONS_WEEKLY_CAP", 3)
+    # Topic channels whose new threads are questions by default (their slugs).
+    QUESTION_CHANNELS = tuple(
+        os.environ.get("QUESTION_CHANNELS", "entraide").replace(" ", "").split(",")
+    )
     CHAT_FLOOD_LIMIT = (
         env_int("CHAT_FLOOD_COUNT", 10),
         env_int("CHAT_FLOOD_SECONDS", 10),

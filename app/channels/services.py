@@ -545,6 +545,12 @@ def _check_mention_count(notified: list[int]) -> None:
         )
 
 
+# Called with (author, message) once a new thread root of a question channel
+# (QUESTION_CHANNELS, "entraide" by default) is stored: app.questions makes it a
+# question. A list rather than an import, as questions build on channels.
+on_question_root: list = []
+
+
 def post_message(
     author: Member,
     channel: Channel,
@@ -588,12 +594,16 @@ def post_message(
     # Most messages notify nobody: asking after the commit would reload the
     # channel and the message only to find that out (2 of 8 queries a message).
     notifies = bool(notified) or parent is not None or channel.kind == "direct"
+    asks = parent is None and channel.slug in current_app.config["QUESTION_CHANNELS"]
     db.session.commit()
     realtime.publish(room, "message_posted", payload)
     for member_id in notified:
         realtime.publish(realtime.member_room(member_id), "mentioned", payload)
     if notifies:
         notifications.notify_message(author, channel, message, notified)
+    if asks:
+        for callback in on_question_root:
+            callback(author, message)
     return message
 
 

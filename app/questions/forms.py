@@ -47,3 +47,18 @@ class AcceptForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button: only the CSRF token."""
+
+
+class MarkForm(FlaskForm):
+    """Make a thread's first message a question."""
+
+    title = StringField(
+        _l("Titre de la question"),
+        validators=[
+            DataRequired(_l("Donnez un titre à votre question.")),
+            Length(max=MAX_TITLE),
+        ],
+    )
+    tags = StringField(
+        _l("Compétences concernées"), validators=[Optional(), Length(max=400)]
+    )

@@ -136,6 +136,7 @@ class QuestionMarks:
     accepted: dict[int, Question]  # accepted answer id -> its question
     thread: Question | None  # the question of the thread shown, if any
     can_accept: bool  # the viewer may choose the thread's accepted answer
+    can_mark: bool = False  # the viewer may make the thread's root a question
 
 
 def question_marks(
@@ -153,6 +154,7 @@ def question_marks(
     )
     roots = {q.message_id: q for q in found}
     current = roots.get(thread) if thread is not None else None
+    root = next((m for m in messages if m.id == thread), None)
     return QuestionMarks(
         roots,
         {q.accepted_message_id: q for q in found if q.accepted_message_id},
@@ -160,6 +162,18 @@ def question_marks(
         current is not None
         and (viewer.id == current.asker_id or viewer.is_staff)
         and not current.message.channel.archived,
+        root is not None and current is None and _may_mark(viewer, root),
+    )
+
+
+def _may_mark(viewer: Member, root: Message) -> bool:
+    channel = root.channel
+    return (
+        (root.author_id == viewer.id or viewer.is_staff)
+        and root.parent_id is None
+        and not root.deleted
+        and not channel.archived
+        and channel.kind != "direct"
     )
 
 

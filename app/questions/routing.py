@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import gettext, ngettext
 from sqlalchemy import func, or_, select
 
+from app.channels.models import ChannelMember
 from app.defis.models import DefiMembership
 from app.extensions import db
 from app.members.models import Member
@@ -159,6 +160,9 @@ def choose(question: Question, now: datetime, count: int = ROUTED) -> list[Candi
     for member_id in _excluded(question):
         found.pop(member_id, None)
     members = _willing(list(found), now)
+    readers = _readers(question)
+    if readers is not None:  # a private channel: only its members may be asked
+        members = {i: m for i, m in members.items() if i in readers}
     found = {member_id: found[member_id] for member_id in members}
     _skills(found, members, terms)
     recent = _recent_routes(now)
@@ -169,6 +173,17 @@ def choose(question: Question, now: datetime, count: int = ROUTED) -> list[Candi
         key=lambda c: (-c.score, members[c.member_id].display_name, c.member_id),
     )
     return ranked[:count]
+
+
+def _readers(question: Question) -> set[int] | None:
+    """Who may read the question: None for everyone (a public channel)."""
+    channel = question.message.channel
+    if channel.is_public:
+        return None
+    seats = select(ChannelMember.member_id).where(
+        ChannelMember.channel_id == channel.id
+    )
+    return set(db.session.scalars(seats))
 
 
 def _willing(member_ids: list[int], now: datetime) -> dict[int, Member]:

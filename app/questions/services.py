@@ -6,6 +6,8 @@ Every function that writes commits once, then publishes and notifies: a
 refused input changes nothing. `now` is the clock, for tests and the CLI.
 """
 
+import logging
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -24,13 +26,15 @@ from app.notifications.services import notify
 from app.questions.listing import question_url
 from app.questions.models import Question, QuestionRoute
 from app.questions.routing import choose
-from app.text import clean_spaces, fold
+from app.text import clean_spaces, fold, html_excerpt
 from app.timeutil import utcnow
 
 MAX_TITLE = 200
 MAX_TAGS = 5
 MAX_TAG = 60
 REROUTE_AFTER = timedelta(hours=48)
+_asking: ContextVar[bool] = ContextVar("asking", default=False)
+log = logging.getLogger(__name__)
 
 
 def clean_title(title: object) -> str:
@@ -70,21 +74,69 @@ def ask(
     """Post a question in a channel the asker can write to, then route it."""
     title, names = clean_title(title), clean_tags(tags)
     channels.check_can_post(asker, channel)  # before anything is written
-    message = channels.post_message(asker, channel, body)
+    token = _asking.set(True)  # not also a question by default (entraide)
+    try:
+        message = channels.post_message(asker, channel, body)
+    finally:
+        _asking.reset(token)
+    return _make_question(asker, message, title, names, defi, now)
+
+
+def mark(
+    actor: Member, message: Message, title: object, tags: object = None
+) -> Question:
+    """Make a thread's first message a question: its author or the staff."""
+    title, names = clean_title(title), clean_tags(tags)
+    if message.author_id != actor.id and not actor.is_staff:
+        raise NotAllowed(_("Seul son auteur fait d’un message une question."))
+    if message.parent_id is not None or message.deleted:
+        raise Invalid(_("Seul le premier message d’un fil peut être une question."))
+    channels.check_can_post(actor, message.channel)
+    if message.question is not None:
+        raise Invalid(_("Ce message est déjà une question."))
+    return _make_question(message.author or actor, message, title, names, None)
+
+
+def _make_question(asker, message, title, names, defi, now=None) -> Question:
+    now = now or utcnow()
     question = Question(
         message=message,
         title=title,
         asker=asker,
-        defi=defi or channel.defi,
+        defi=defi or message.channel.defi,
         tags=get_or_create_skills(names),
-        created_at=now or utcnow(),
+        created_at=now,
     )
     db.session.add(question)
     db.session.flush()
-    routes = _route(question, 1, now or utcnow())
+    routes = _route(question, 1, now)
     db.session.commit()
     _tell_routed(question, routes)
     return question
+
+
+def _by_default(author: Member, message: Message) -> None:
+    """A new thread in a question channel is a question, titled by how it
+    begins. The message is stored already: a failure here is logged, not
+    passed on to its author."""
+    if _asking.get():
+        return
+    title = html_excerpt(message.html, 120) or _("Question")
+    try:
+        _make_question(author, message, title, [], None)
+    except Exception:
+        db.session.rollback()
+        log.exception("Message %s stored, but not made a question", message.id)
+
+
+channels.on_question_root.append(_by_default)
+
+
+def unmark(actor: Member, question: Question) -> None:
+    """It was not a question after all: the asker or the staff say so."""
+    _check_may_accept(actor, question)
+    db.session.delete(question)
+    db.session.commit()
 
 
 def _route(question: Question, round_: int, now: datetime) -> list[QuestionRoute]:

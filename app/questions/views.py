@@ -9,15 +9,16 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.channels import services as channels
+from app.channels.models import Message
 from app.defis import services as defis
 from app.defis.models import Defi
 from app.errors import DomainError, Invalid, NotFound, about_field
 from app.extensions import db
 from app.form_errors import refuse
-from app.inputs import message_number
+from app.inputs import INT_MAX, message_number
 from app.listing import page_number
 from app.questions import bp, services
-from app.questions.forms import AcceptForm, ActionForm, AskForm
+from app.questions.forms import AcceptForm, ActionForm, AskForm, MarkForm
 from app.questions.listing import list_questions, question_filters, question_url
 from app.questions.routing import describe
 from app.text import split_tags
@@ -171,3 +172,31 @@ def pass_question(question_id: int):
         _("C’est noté\u00a0: on ne vous enverra plus de question semblable."), "success"
     )
     return redirect(url_for("questions.index", routed="me"))
+
+
+@bp.post("/mark/<int(signed=True):message_id>")
+def mark(message_id: int):
+    """The author (or the staff) makes a thread's first message a question."""
+    form = MarkForm()
+    message = (
+        db.session.get(Message, message_id) if abs(message_id) <= INT_MAX else None
+    )
+    if message is None or not channels.can_read(current_user, message.channel):
+        raise NotFound(_("Ce message n’existe pas."))
+    if not form.validate_on_submit():
+        raise Invalid(_("Donnez un titre à votre question."))
+    tags = split_tags(form.tags.data or "", max_tags=services.MAX_TAGS + 1)
+    question = services.mark(current_user, message, form.title.data, tags)
+    _say_routed(len(question.routes))
+    return redirect(_back_to(question))
+
+
+@bp.post("/<int:question_id>/unmark")
+def unmark(question_id: int):
+    question = services.get_question(current_user, question_id)
+    if not ActionForm().validate_on_submit():
+        raise Invalid(_("Le formulaire a expiré\u00a0: rechargez la page."))
+    back = _back_to(question)
+    services.unmark(current_user, question)
+    flash(_("Ce fil n’est plus une question."), "success")
+    return redirect(back)

@@ -119,3 +119,32 @@ def test_a_question_reaches_its_expert_and_gets_solved(
     expect(first).to_contain_text(TITLE)
     expect(first.locator(".fr-badge--success")).to_have_text("Résolu")
     shot(zoe, "question-search", size)
+
+
+def test_an_author_makes_their_thread_a_question_by_keyboard(
+    browser, live_server, community, size
+):
+    with live_server.app.app_context():
+        from app.members.models import Member
+
+        zoe = db.session.scalar(db.select(Member).where(Member.username == "zoe"))
+        room = channels.create_channel(zoe, name="Données")
+        root = channels.post_message(
+            zoe, room, "Nos décisions de justice à pseudonymiser"
+        )
+        thread = f"/channels/{room.slug}?thread={root.id}"
+    page = log_in(browser, live_server, "zoe", size)
+    page.goto(thread)
+    page.locator("#mark-question summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#mark-title")).to_have_value(
+        "Nos décisions de justice à pseudonymiser"
+    )
+    page.locator("#mark-tags").fill("Pseudonymisation")
+    shot(page, "question-mark", size)
+    page.locator("#mark-tags").press("Enter")
+    expect(page.locator(".fr-alert--success")).to_contain_text("1 membre")
+    expect(page.locator(".eig-message__question")).to_contain_text(
+        "Nos décisions de justice à pseudonymiser"
+    )
+    expect(page.locator("#unmark-question")).to_be_visible()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.channels import services as channels
 from app.channels.models import Message
 from app.extensions import db
+from app.questions import services as questions
 from app.questions.models import Question
 from tests.factories import make_defi, make_member
 
@@ -136,3 +137,56 @@ def test_the_choice_to_receive_questions_is_in_the_preferences(client, auth, com
     auth.login(community["zoe"])
     ask(client)
     assert db.session.scalar(select(Question)).routes == []
+
+
+def test_a_new_thread_in_entraide_is_a_question_by_default(client, auth, community):
+    message = channels.post_message(
+        community["zoe"], community["entraide"], "Qui connaît **Kubernetes** ?"
+    )
+    question = db.session.scalar(select(Question))
+    assert question.message_id == message.id
+    assert question.title == "Qui connaît Kubernetes ?"
+    assert [route.member.username for route in question.routes] == ["alice"]
+    reply = channels.post_message(
+        community["alice"], community["entraide"], "Moi", None, message.id
+    )
+    assert db.session.get(Question, question.id).message_id != reply.id
+    auth.login(community["zoe"])
+    client.post(f"/questions/{question.id}/unmark")
+    assert db.session.scalar(select(func.count(Question.id))) == 0
+
+
+def test_the_author_makes_a_thread_of_another_channel_a_question(
+    client, auth, community
+):
+    infra = channels.create_channel(community["zoe"], name="Hébergement")
+    message = channels.post_message(community["zoe"], infra, "Un souci de cluster")
+    auth.login(community["alice"])
+    thread = f"/channels/{infra.slug}?thread={message.id}"
+    assert 'id="mark-question"' not in client.get(thread).get_data(as_text=True)
+    auth.logout()
+    auth.login(community["zoe"])
+    page = client.get(thread).get_data(as_text=True)
+    assert 'id="mark-question"' in page and 'value="Un souci de cluster"' in page
+    response = client.post(
+        f"/questions/mark/{message.id}",
+        data={"title": "Un cluster Kubernetes qui tombe", "tags": "Kubernetes"},
+    )
+    assert response.status_code == 302
+    question = db.session.scalar(select(Question))
+    assert question.title == "Un cluster Kubernetes qui tombe"
+    assert [route.member.username for route in question.routes] == ["alice"]
+    assert (
+        client.post(
+            f"/questions/mark/{message.id}", data={"title": "Encore"}
+        ).status_code
+        == 400
+    )
+
+
+def test_a_private_channels_question_goes_to_its_members_only(community):
+    secret = channels.create_channel(community["zoe"], name="Secret", private=True)
+    question = questions.ask(
+        community["zoe"], secret, "Kubernetes en production", "Détails.", ["Kubernetes"]
+    )
+    assert question.routes == []  # Alice knows, but cannot read it

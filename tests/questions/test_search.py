@@ -14,13 +14,13 @@ def hits(viewer, text: str) -> list[str]:
 def test_a_solved_question_ranks_first_and_says_so(client, auth, app):
     zoe = make_member(username="zoe")
     alice = make_member(username="alice", role="alumni")
-    room = channels.create_channel(alice, name="Entraide")
+    room = channels.create_channel(alice, name="Géo")
     for n in range(3):
         channels.post_message(alice, room, f"Le géocodage des adresses, épisode {n}.")
     question = questions.ask(
         zoe, room, "Géocodage des adresses en masse", "Quel outil ?", ["Géomatique"]
     )
-    thread = f"/channels/entraide?thread={question.message_id}"
+    thread = f"/channels/geo?thread={question.message_id}"
     assert thread in hits(zoe, "géomatique")  # its tags are searched
     answer = channels.post_message(
         alice, room, "La BAN a une API pour ça.", parent_id=question.message_id
@@ -38,7 +38,7 @@ def test_a_solved_question_ranks_first_and_says_so(client, auth, app):
 def test_the_accepted_answer_is_marked_in_search(client, auth, app):
     zoe = make_member(username="zoe")
     alice = make_member(username="alice", role="alumni")
-    room = channels.create_channel(alice, name="Entraide")
+    room = channels.create_channel(alice, name="Géo")
     question = questions.ask(zoe, room, "Un outil de sondage libre", "Merci.", [])
     answer = channels.post_message(
         alice,
