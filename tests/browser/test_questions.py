@@ -104,6 +104,9 @@ def test_a_question_reaches_its_expert_and_gets_solved(
     zoe.keyboard.press("Enter")
     expect(zoe.locator("#accepted-answer")).to_contain_text("Alice Martin")
     expect(zoe.locator(".eig-message__accepted")).to_have_count(1)
+    # Alice, still in the thread, sees it solved without reloading.
+    expect(alice.locator(".eig-message__accepted")).to_have_count(1)
+    expect(alice.locator(".eig-question-solved")).to_have_text("Résolu")
     shot(zoe, "question-solved", size)
     assert violations(zoe) == []
 

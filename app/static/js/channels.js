@@ -8,6 +8,7 @@ import {
   arrived, isPinned, keepingPosition, lastVisibleId, nearTop, onScroll, startView,
 } from "./chat-view.js";
 import { focusMessage, startKeys, syncTabStops } from "./chat-keys.js";
+import { showSolved } from "./question-marks.js";
 import { onConnect, pageSocket } from "./socket.js";
 import { showTime } from "./times.js";
 
@@ -596,6 +597,7 @@ socket.on("message_reacted", (data) => {
   const item = document.getElementById(`message-${data.id}`);
   if (item) renderReactions(item, data.reactions);
 });
+socket.on("question_solved", (data) => showSolved(list, data, strings));
 socket.on("typing", onTyping);
 socket.on("presence", (data) => setOnline(data.member.username, data.online));
 
