@@ -137,6 +137,7 @@ class QuestionMarks:
     thread: Question | None  # the question of the thread shown, if any
     can_accept: bool  # the viewer may choose the thread's accepted answer
     can_mark: bool = False  # the viewer may make the thread's root a question
+    routed: QuestionRoute | None = None  # the thread's question was sent to them
 
 
 def question_marks(
@@ -163,6 +164,9 @@ def question_marks(
         and (viewer.id == current.asker_id or viewer.is_staff)
         and not current.message.channel.archived,
         root is not None and current is None and _may_mark(viewer, root),
+        next((r for r in current.routes if r.member_id == viewer.id), None)
+        if current is not None
+        else None,
     )
 
 

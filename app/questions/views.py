@@ -32,6 +32,12 @@ TABS = (
 DEFAULT_CHANNEL = "entraide"
 
 
+@bp.app_template_filter("question_reason")
+def question_reason(reason: dict) -> str:
+    """One reason a question was sent to someone, in the reader's language."""
+    return describe(reason)
+
+
 @bp.get("/")
 def index():
     args = request.args
@@ -50,7 +56,6 @@ def index():
         defi_choices=defis.defi_titles(),
         replies=channels.reply_counts([q.message for q in found.items]),
         question_url=question_url,
-        reasons=lambda route: ", ".join(describe(r) for r in route.reasons),
     )
 
 

@@ -91,6 +91,8 @@ def test_a_question_reaches_its_expert_and_gets_solved(
     expect(alice.locator("#connection-state")).to_have_attribute(
         "data-state", "connected"
     )
+    expect(alice.locator("#pass-question")).to_contain_text("DataJust")
+    shot(alice, "question-thread-routed", size)
     alice.locator("#body").fill(
         "Oui : nous avons publié notre modèle, je vous envoie le lien."
     )

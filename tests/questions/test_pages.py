@@ -190,3 +190,17 @@ def test_a_private_channels_question_goes_to_its_members_only(community):
         community["zoe"], secret, "Kubernetes en production", "Détails.", ["Kubernetes"]
     )
     assert question.routes == []  # Alice knows, but cannot read it
+
+
+def test_a_routed_member_passes_from_the_thread(client, auth, community):
+    auth.login(community["zoe"])
+    ask(client)
+    question = db.session.scalar(select(Question))
+    auth.logout()
+    auth.login(community["alice"])
+    page = client.get(f"/channels/entraide?thread={question.message_id}")
+    text = page.get_data(as_text=True)
+    assert 'id="pass-question"' in text and "compétence\u00a0: Kubernetes" in text
+    client.post(f"/questions/{question.id}/pass")
+    page = client.get(f"/channels/entraide?thread={question.message_id}")
+    assert 'id="pass-question"' not in page.get_data(as_text=True)
