@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from app.channels.models import Message
+from app.channels.models import PUBLIC_KINDS, Channel, Message
 from app.extensions import db
 from app.members.models import Skill
 from app.questions.models import Question, question_tags
@@ -21,9 +21,15 @@ def accepted_answers(tag_keys: set[str]) -> dict[int, dict[str, int]]:
         select(Message.author_id, Skill.name, func.count(Question.id))
         .select_from(Question)
         .join(Message, Message.id == Question.accepted_message_id)
+        .join(Channel, Channel.id == Message.channel_id)
         .join(question_tags, question_tags.c.question_id == Question.id)
         .join(Skill, Skill.id == question_tags.c.skill_id)
-        .where(Skill.key.in_(tag_keys), Message.author_id.is_not(None))
+        .where(
+            Skill.key.in_(tag_keys),
+            Message.author_id.is_not(None),
+            Message.deleted_at.is_(None),
+            Channel.kind.in_(PUBLIC_KINDS),  # what private channels hold stays there
+        )
         .group_by(Message.author_id, Skill.name)
     )
     found: dict[int, dict[str, int]] = defaultdict(dict)

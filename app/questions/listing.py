@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from app.channels.models import PUBLIC_KINDS, Channel, ChannelMember, Message
 from app.defis.models import Defi
@@ -49,7 +49,7 @@ def _answered():
     reply = aliased(Message)  # the outer query joins Message already
     return exists().where(
         reply.parent_id == Question.message_id,
-        reply.author_id != Question.asker_id,
+        reply.author_id.is_distinct_from(Question.asker_id),
         reply.deleted_at.is_(None),
     )
 
@@ -60,6 +60,13 @@ def questions_query(viewer: Member, filters: QuestionFilters) -> Select:
         .join(Message, Message.id == Question.message_id)
         .join(Channel, Channel.id == Message.channel_id)
         .where(_readable(viewer), Message.deleted_at.is_(None))
+        .options(  # what a list shows of each, in a few queries
+            selectinload(Question.message).selectinload(Message.channel),
+            selectinload(Question.asker),
+            selectinload(Question.defi),
+            selectinload(Question.tags),
+            selectinload(Question.routes).selectinload(QuestionRoute.member),
+        )
     )
     if filters.status == "solved":
         stmt = stmt.where(Question.accepted_message_id.is_not(None))
@@ -210,14 +217,19 @@ def waiting_for(member: Member, limit: int = 5) -> list[Question]:
 
 def accepted_by_tag(member: Member) -> list[tuple[str, int]]:
     """How many of the member's answers were accepted, per tag of the question
-    (the most first); answers to untagged questions are not counted here."""
+    (the most first): in open channels only, as a profile is seen by all."""
     rows = db.session.execute(
         select(Skill.name, func.count(Question.id))
         .select_from(Question)
         .join(Message, Message.id == Question.accepted_message_id)
+        .join(Channel, Channel.id == Message.channel_id)
         .join(question_tags, question_tags.c.question_id == Question.id)
         .join(Skill, Skill.id == question_tags.c.skill_id)
-        .where(Message.author_id == member.id)
+        .where(
+            Message.author_id == member.id,
+            Message.deleted_at.is_(None),
+            Channel.kind.in_(PUBLIC_KINDS),
+        )
         .group_by(Skill.name)
     )
     return sorted(((name, count) for name, count in rows), key=lambda r: (-r[1], r[0]))

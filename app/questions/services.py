@@ -28,6 +28,7 @@ from app.questions.models import Question, QuestionRoute
 from app.questions.routing import choose
 from app.text import clean_spaces, fold, html_excerpt
 from app.timeutil import utcnow
+from search_index import SearchError
 
 MAX_TITLE = 200
 MAX_TAGS = 5
@@ -92,6 +93,8 @@ def mark(
     if message.parent_id is not None or message.deleted:
         raise Invalid(_("Seul le premier message d’un fil peut être une question."))
     channels.check_can_post(actor, message.channel)
+    if message.channel.kind == "direct":
+        raise Invalid(_("Une conversation directe n’a pas de question."))
     if message.question is not None:
         raise Invalid(_("Ce message est déjà une question."))
     return _make_question(message.author or actor, message, title, names, None)
@@ -99,20 +102,34 @@ def mark(
 
 def _make_question(asker, message, title, names, defi, now=None) -> Question:
     now = now or utcnow()
+    defi = defi or message.channel.defi
     question = Question(
         message=message,
+        message_id=message.id,
         title=title,
         asker=asker,
-        defi=defi or message.channel.defi,
+        asker_id=asker.id,
+        defi=defi,
+        defi_id=defi.id if defi else None,
         tags=get_or_create_skills(names),
         created_at=now,
     )
+    with db.session.no_autoflush:  # chosen before the first write: no lock held
+        chosen = _choose(question, now)
     db.session.add(question)
-    db.session.flush()
-    routes = _route(question, 1, now)
+    routes = _routes(question, chosen, 1, now)
     db.session.commit()
     _tell_routed(question, routes)
     return question
+
+
+def _choose(question: Question, now: datetime) -> list:
+    """The members to ask; nobody, and a line in the log, if search fails."""
+    try:
+        return choose(question, now)
+    except SearchError:
+        log.exception("Question %s: no member chosen, search failed", question.title)
+        return []
 
 
 def _by_default(author: Member, message: Message) -> None:
@@ -139,7 +156,9 @@ def unmark(actor: Member, question: Question) -> None:
     db.session.commit()
 
 
-def _route(question: Question, round_: int, now: datetime) -> list[QuestionRoute]:
+def _routes(
+    question: Question, chosen: list, round_: int, now: datetime
+) -> list[QuestionRoute]:
     routes = [
         QuestionRoute(
             question=question,
@@ -148,7 +167,7 @@ def _route(question: Question, round_: int, now: datetime) -> list[QuestionRoute
             round=round_,
             routed_at=now,
         )
-        for candidate in choose(question, now)
+        for candidate in chosen
     ]
     db.session.add_all(routes)
     db.session.flush()
@@ -175,9 +194,12 @@ def _tell_routed(question: Question, routes: list[QuestionRoute]) -> None:
 
 
 def take_questions(member: Member, wanted: bool) -> None:
-    """The member's choice to be sent questions (or not), whatever their role."""
-    member.takes_questions = bool(wanted)
-    db.session.commit()
+    """The member's choice to be sent questions (or not), whatever their role;
+    saved only when it differs from what they get now, so that an untouched
+    choice keeps following their role."""
+    if bool(wanted) != member.receives_questions:
+        member.takes_questions = bool(wanted)
+        db.session.commit()
 
 
 def get_question(viewer: Member, question_id: object) -> Question:
@@ -189,12 +211,20 @@ def get_question(viewer: Member, question_id: object) -> Question:
         and 0 < question_id <= INT_MAX
         else None
     )
-    if question is None or not channels.can_read(viewer, question.message.channel):
+    if (
+        question is None
+        or question.message.deleted
+        or not channels.can_read(viewer, question.message.channel)
+    ):
         raise NotFound(_("Cette question n’existe pas ou ne vous est pas ouverte."))
     return question
 
 
 def _check_may_accept(actor: Member, question: Question) -> None:
+    if question.message.channel.archived:
+        raise NotAllowed(
+            _("Ce canal est archivé\u00a0: on peut le lire, plus y écrire.")
+        )
     if actor.id != question.asker_id and not actor.is_staff:
         raise NotAllowed(
             _(
@@ -260,7 +290,7 @@ def _answered(question: Question) -> bool:
         select(
             exists().where(
                 Message.parent_id == question.message_id,
-                Message.author_id != question.asker_id,
+                Message.author_id.is_distinct_from(question.asker_id),
                 Message.deleted_at.is_(None),
             )
         )
@@ -283,7 +313,7 @@ def route_unanswered(now: datetime | None = None) -> int:
         question.rerouted_at = now
         if _answered(question) or question.message.deleted:
             continue
-        routes = _route(question, 2, now)
+        routes = _routes(question, _choose(question, now), 2, now)
         db.session.commit()
         _tell_routed(question, routes)
         done += 1

@@ -55,9 +55,11 @@ def changed_keys(session) -> set[tuple[str, int]]:
 
 
 def _question_messages(question: Question) -> set[int]:
-    """A question's first message, and its accepted answer before and after."""
+    """A question's first message, and its accepted answer before and after
+    (a question deleted takes its answer's rank along)."""
     history = inspect(question).attrs.accepted_message_id.history
-    return {question.message_id, *history.added, *history.deleted} - {None}
+    ids = {question.message_id, question.accepted_message_id}
+    return (ids | {*history.added, *history.deleted}) - {None}
 
 
 def _record(session, _flush_context) -> None:

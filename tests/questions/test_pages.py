@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 
 from app.channels import services as channels
 from app.channels.models import Message
+from app.errors import Invalid, NotAllowed
 from app.extensions import db
+from app.notifications import services as notifications
 from app.questions import services as questions
 from app.questions.models import Question
 from tests.factories import make_defi, make_member
@@ -123,8 +125,6 @@ def test_a_bad_form_says_why_and_saves_nothing(client, auth, community, fields, 
 
 
 def test_the_choice_to_receive_questions_is_in_the_preferences(client, auth, community):
-    from app.notifications import services as notifications
-
     alice = community["alice"]
     auth.login(alice)
     page = client.get("/notifications/preferences").get_data(as_text=True)
@@ -204,3 +204,52 @@ def test_a_routed_member_passes_from_the_thread(client, auth, community):
     client.post(f"/questions/{question.id}/pass")
     page = client.get(f"/channels/entraide?thread={question.message_id}")
     assert 'id="pass-question"' not in page.get_data(as_text=True)
+
+
+def test_an_untouched_choice_keeps_following_the_role(client, auth, community):
+    zoe = community["zoe"]  # an EIG: not sent questions unless she asks to be
+    auth.login(zoe)
+    client.post("/notifications/preferences", data=dict(notifications.preferences(zoe)))
+    assert db.session.get(type(zoe), zoe.id).takes_questions is None
+
+
+def test_a_deleted_question_is_gone_from_its_thread_and_the_api(
+    client, auth, community
+):
+    auth.login(community["zoe"])
+    ask(client)
+    question = db.session.scalar(select(Question))
+    channels.delete_message(community["zoe"], question.message_id)
+    page = client.get(f"/channels/entraide?thread={question.message_id}")
+    assert "eig-message__question" not in page.get_data(as_text=True)
+    assert client.get(f"/api/v1/questions/{question.id}").status_code == 404
+
+
+def test_what_was_answered_in_a_private_channel_stays_off_the_profile(
+    client, auth, community
+):
+    secret = channels.create_channel(community["zoe"], name="Secret", private=True)
+    channels.invite_to_channel(community["zoe"], secret, community["alice"])
+    question = questions.ask(
+        community["zoe"], secret, "Un souci discret", "Détails.", ["Confidentiel"]
+    )
+    answer = channels.post_message(
+        community["alice"], secret, "Voici.", None, question.message_id
+    )
+    questions.accept(community["zoe"], question, answer.id)
+    auth.login(community["zoe"])
+    assert "Confidentiel" not in client.get("/members/alice").get_data(as_text=True)
+
+
+def test_no_question_in_a_direct_conversation_nor_an_archived_channel(community):
+    direct = channels.start_direct(community["zoe"], [community["alice"]])
+    message = channels.post_message(community["zoe"], direct, "Une question ?")
+    with pytest.raises(Invalid):
+        questions.mark(community["zoe"], message, "Une question")
+    question = questions.ask(community["zoe"], community["entraide"], "Titre", "Corps")
+    answer = channels.post_message(
+        community["alice"], community["entraide"], "Réponse", None, question.message_id
+    )
+    channels.set_archived(community["alice"], community["entraide"], True)
+    with pytest.raises(NotAllowed):
+        questions.accept(community["zoe"], question, answer.id)
