@@ -23,7 +23,7 @@ from sqlalchemy import BigInteger, String, event, insert, inspect, select, updat
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.defis.models import Administration, Defi, DefiMembership, Promotion, Theme
-from app.extensions import db
+from app.extensions import Model, db
 from app.members.models import Member, Skill
 
 CATALOG = "catalog"
@@ -45,7 +45,7 @@ VERSION_ATTRIBUTE = "eig_catalog_version"
 CACHE_SIZE = 5000  # fragments a process keeps, about 1 kB each
 
 
-class ContentVersion(db.Model):
+class ContentVersion(Model):
     """A number that changes with every change to what the fragments show."""
 
     __tablename__ = "content_versions"

@@ -7,12 +7,12 @@ from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.admin.journal import action_label
-from app.extensions import db
+from app.extensions import Model
 from app.members.models import Member
 from app.timeutil import utcnow
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.members.models import Member
 from app.timeutil import as_utc, utcnow
 
@@ -19,7 +19,7 @@ STATUS_LABELS = {
 }
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An e-mail address invited to join with a role; the link is single-use."""
 
     __tablename__ = "invitations"
@@ -72,7 +72,7 @@ class Invitation(db.Model):
         return self.status in ("pending", "expired")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token; only its SHA-256 is stored, the token is shown once."""
 
     __tablename__ = "api_tokens"

@@ -1,6 +1,7 @@
 """Discussion channels, their members, their messages, and the open sockets."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -15,10 +16,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.members.models import Member
 from app.slack.models import SlackAuthor
 from app.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from app.defis.models import Defi
+
 
 # defi: one per défi, readable by every member; topic: created by members, open
 # to all; private: invitation only; direct: a conversation between a few members.
@@ -26,7 +31,7 @@ KINDS = ("defi", "topic", "private", "direct")
 PUBLIC_KINDS = ("defi", "topic")
 
 
-class Channel(db.Model):
+class Channel(Model):
     __tablename__ = "channels"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +50,7 @@ class Channel(db.Model):
         DateTime(timezone=True), default=utcnow
     )
 
-    defi: Mapped["Defi | None"] = relationship()  # noqa: F821
+    defi: Mapped["Defi | None"] = relationship()
     memberships: Mapped[list["ChannelMember"]] = relationship(
         back_populates="channel", cascade="all, delete-orphan"
     )
@@ -60,7 +65,7 @@ class Channel(db.Model):
         return "public" if self.is_public else f"channel:{self.id}"
 
 
-class ChannelMember(db.Model):
+class ChannelMember(Model):
     """A member in a channel, and the last message they have read there."""
 
     __tablename__ = "channel_members"
@@ -78,7 +83,7 @@ class ChannelMember(db.Model):
     member: Mapped[Member] = relationship()
 
 
-class Message(db.Model):
+class Message(Model):
     """A message: its id only grows, so `after=<id>` catches up in order."""
 
     __tablename__ = "messages"
@@ -146,7 +151,7 @@ class Message(db.Model):
 REACTIONS = ("👍", "❤️", "🎉", "😄", "🤔", "👀", "✅", "🙏")
 
 
-class Reaction(db.Model):
+class Reaction(Model):
     """A member's emoji on a message; a second click takes it back."""
 
     __tablename__ = "reactions"
@@ -165,7 +170,7 @@ class Reaction(db.Model):
     member: Mapped[Member] = relationship()
 
 
-class SocketSession(db.Model):
+class SocketSession(Model):
     """An open Socket.IO connection: who is online, and whose sockets to close."""
 
     __tablename__ = "socket_sessions"

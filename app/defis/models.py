@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.collation import french
-from app.extensions import db
+from app.extensions import Model, db
 from app.markdown import keep_rendered
 from app.members.models import Member, Skill
 from app.timeutil import utcnow
@@ -42,7 +42,7 @@ defi_expertises = Table(
 )
 
 
-class Promotion(db.Model):
+class Promotion(Model):
     """A cohort: "Promotion 3" (EIG, 2019), "Promotion 3 - DIG" (DIG, 2019)…"""
 
     __tablename__ = "promotions"
@@ -56,7 +56,7 @@ class Promotion(db.Model):
     ended: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Administration(db.Model):
+class Administration(Model):
     """A host administration, one row per body whatever the spelling in the data."""
 
     __tablename__ = "administrations"
@@ -68,7 +68,7 @@ class Administration(db.Model):
     website: Mapped[str | None] = mapped_column(String(300))
 
 
-class Theme(db.Model):
+class Theme(Model):
     __tablename__ = "themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,7 +76,7 @@ class Theme(db.Model):
     key: Mapped[str] = mapped_column(String(60), unique=True)
 
 
-class Defi(db.Model):
+class Defi(Model):
     __tablename__ = "defis"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,7 +126,7 @@ class Defi(db.Model):
 keep_rendered(Defi.description, "description_html")
 
 
-class DefiMembership(db.Model):
+class DefiMembership(Model):
     """A member's place in a défi's team, as EIG or as mentor."""
 
     __tablename__ = "defi_memberships"
@@ -147,7 +147,7 @@ class DefiMembership(db.Model):
         return str(TEAM_ROLE_LABELS.get(self.role, self.role))
 
 
-class TeamRequest(db.Model):
+class TeamRequest(Model):
     """A member asking to join a défi's team; its team or the staff answer."""
 
     __tablename__ = "team_requests"

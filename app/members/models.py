@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -9,9 +10,13 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.collation import french
-from app.extensions import db
+from app.extensions import Model, db
 from app.markdown import keep_rendered
 from app.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from app.defis.models import DefiMembership, Promotion
+
 
 ROLES = ("eig", "alumni", "mentor", "staff")
 # Who may see a member's e-mail address and city (the member and staff always do).
@@ -46,7 +51,7 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-class Skill(db.Model):
+class Skill(Model):
     """A skill or expertise tag, shared by member profiles and défis."""
 
     __tablename__ = "skills"
@@ -56,7 +61,7 @@ class Skill(db.Model):
     key: Mapped[str] = mapped_column(String(60), unique=True)  # folded name
 
 
-class Member(UserMixin, db.Model):
+class Member(UserMixin, Model):
     __tablename__ = "members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,10 +107,10 @@ class Member(UserMixin, db.Model):
     skills: Mapped[list[Skill]] = relationship(
         secondary=member_skills, order_by=french(Skill.name)
     )
-    promotions: Mapped[list["Promotion"]] = relationship(  # noqa: F821
+    promotions: Mapped[list["Promotion"]] = relationship(
         secondary=member_promotions, order_by="Promotion.year"
     )
-    defi_memberships: Mapped[list["DefiMembership"]] = relationship(  # noqa: F821
+    defi_memberships: Mapped[list["DefiMembership"]] = relationship(
         back_populates="member", cascade="all, delete-orphan"
     )
 

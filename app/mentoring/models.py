@@ -6,7 +6,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Tab
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.collation import french
-from app.extensions import db
+from app.extensions import Model, db
 from app.members.models import Member, Skill
 from app.timeutil import as_utc, utcnow
 
@@ -26,7 +26,7 @@ mentor_topics = Table(
 )
 
 
-class MentorProfile(db.Model):
+class MentorProfile(Model):
     """What an alumni or mentor offers; availability is Member.open_to_mentoring."""
 
     __tablename__ = "mentor_profiles"
@@ -45,7 +45,7 @@ class MentorProfile(db.Model):
     )
 
 
-class MentoringRequest(db.Model):
+class MentoringRequest(Model):
     """An EIG asking a mentor for help: pending → accepted/declined → closed."""
 
     __tablename__ = "mentoring_requests"

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.members.models import Member
 from app.timeutil import utcnow
 
@@ -42,7 +42,7 @@ ACCOUNT_KINDS = ("invitation", "password_reset")
 EMAIL_MODES = ("instant", "digest", "off")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """Something that happened for a member: who did it, where to look, what."""
 
     __tablename__ = "notifications"
@@ -83,7 +83,7 @@ class Notification(db.Model):
     actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id])
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """How a member wants e-mail for one kind: at once, in the daily digest, never."""
 
     __tablename__ = "notification_preferences"
@@ -96,7 +96,7 @@ class NotificationPreference(db.Model):
     in_app: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
-class EmailOptOut(db.Model):
+class EmailOptOut(Model):
     """An address that asked for no more e-mails of an account kind."""
 
     __tablename__ = "email_opt_outs"

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model, db
 from app.timeutil import utcnow
 
 question_tags = Table(
@@ -27,7 +27,7 @@ question_tags = Table(
 )
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,7 +77,7 @@ class Question(db.Model):
         return "solved" if self.accepted_message_id is not None else "open"
 
 
-class QuestionRoute(db.Model):
+class QuestionRoute(Model):
     __tablename__ = "question_routes"
 
     question_id: Mapped[int] = mapped_column(

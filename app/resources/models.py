@@ -1,6 +1,7 @@
 """Resources members share (code, tools, guides, data sets…), bookmarks, comments."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Column,
@@ -16,11 +17,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.collation import french
-from app.extensions import db
+from app.extensions import Model, db
 from app.markdown import keep_rendered
 from app.members.models import Member
 from app.resources.forges import Repository, repository_of
 from app.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from app.defis.models import Defi
+
 
 KINDS = ("code", "tool", "guide", "dataset", "template", "link", "file")
 
@@ -36,7 +41,7 @@ resource_tag_links = Table(
 )
 
 
-class ResourceTag(db.Model):
+class ResourceTag(Model):
     """A keyword on resources ("OCR"), matched whatever its case and accents."""
 
     __tablename__ = "resource_tags"
@@ -46,7 +51,7 @@ class ResourceTag(db.Model):
     key: Mapped[str] = mapped_column(String(60), unique=True)  # folded name
 
 
-class Resource(db.Model):
+class Resource(Model):
     __tablename__ = "resources"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +89,7 @@ class Resource(db.Model):
     )
 
     author: Mapped[Member | None] = relationship(foreign_keys=[author_id])
-    defi: Mapped["Defi | None"] = relationship()  # noqa: F821
+    defi: Mapped["Defi | None"] = relationship()
     tags: Mapped[list[ResourceTag]] = relationship(
         secondary=resource_tag_links, order_by=french(ResourceTag.name)
     )
@@ -110,7 +115,7 @@ class Resource(db.Model):
 keep_rendered(Resource.description, "description_html")
 
 
-class ResourceBookmark(db.Model):
+class ResourceBookmark(Model):
     """A member keeps a resource in their bookmarks."""
 
     __tablename__ = "resource_bookmarks"
@@ -126,7 +131,7 @@ class ResourceBookmark(db.Model):
     )
 
 
-class ResourceComment(db.Model):
+class ResourceComment(Model):
     """A member's comment on a resource, in Markdown, kept with its safe HTML."""
 
     __tablename__ = "resource_comments"

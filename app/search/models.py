@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.timeutil import utcnow
 
 
-class SearchOutbox(db.Model):
+class SearchOutbox(Model):
     """A document to refresh in the index once its transaction has committed."""
 
     __tablename__ = "search_outbox"

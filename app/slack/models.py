@@ -16,11 +16,11 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.timeutil import utcnow
 
 
-class SlackAuthor(db.Model):
+class SlackAuthor(Model):
     __tablename__ = "slack_authors"
     __table_args__ = (UniqueConstraint("workspace", "slack_id"),)
 
@@ -41,7 +41,7 @@ class SlackAuthor(db.Model):
     )
 
 
-class ImportedChannel(db.Model):
+class ImportedChannel(Model):
     __tablename__ = "slack_channels"
     __table_args__ = (UniqueConstraint("workspace", "slack_id"),)
 
@@ -53,7 +53,7 @@ class ImportedChannel(db.Model):
     )
 
 
-class ImportedMessage(db.Model):
+class ImportedMessage(Model):
     __tablename__ = "slack_messages"
     __table_args__ = (UniqueConstraint("workspace", "slack_channel", "ts"),)
 
@@ -65,7 +65,7 @@ class ImportedMessage(db.Model):
     ts: Mapped[str] = mapped_column(String(24))
 
 
-class ImportedReaction(db.Model):
+class ImportedReaction(Model):
     __tablename__ = "slack_reactions"
 
     message_id: Mapped[int] = mapped_column(
@@ -77,7 +77,7 @@ class ImportedReaction(db.Model):
     emoji: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
-class ImportedSeat(db.Model):
+class ImportedSeat(Model):
     __tablename__ = "slack_seats"
 
     channel_id: Mapped[int] = mapped_column(
