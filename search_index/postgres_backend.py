@@ -29,7 +29,7 @@ from psycopg.types.json import Jsonb
 
 from search_index.base import PUBLIC, Document, Hit, Page, Query, SearchError, register
 from search_index.query import ParsedQuery, fold, parse
-from search_index.whoosh_backend import marks_for, snippet
+from search_index.snippets import marks_for, snippet
 
 Connection = psycopg.Connection[TupleRow]
 

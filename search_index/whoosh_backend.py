@@ -7,7 +7,6 @@ pooled searchers until the index changes and run over cached per-segment posting
 """
 
 import gc
-import html
 import re
 import threading
 import time
@@ -22,24 +21,24 @@ from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.analysis import (
-    Analyzer,
-    CharsetFilter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage, Storage
 from whoosh.index import FileIndex
-from whoosh.lang import stopwords_for_language
 from whoosh.searching import Searcher
-from whoosh.support.charset import accent_map
 from whoosh.writing import CLEAR, IndexWriter
 
+from search_index.analysis import (
+    ACCENTS,
+    EXACT,
+    FOLDED_STOP_WORDS,
+    STEMMED,
+    folded,
+    is_stop_word,
+    stem,
+)
 from search_index.base import PUBLIC, Document, Hit, Page, Query, SearchError, register
 from search_index.query import ParsedQuery, parse
+from search_index.snippets import highlight, snippet
 from search_index.whoosh_scoring import (
     POSTINGS_BUDGET,
     BoundedCache,
@@ -48,29 +47,12 @@ from search_index.whoosh_scoring import (
     segments,
 )
 
-# Whoosh's French list lacks a few very common words ("les" would stem to "le").
-STOP_WORDS = frozenset(stopwords_for_language("fr")) | {
-    "les", "cette", "cet", "ils", "elles", "leurs", "sans", "sous", "très", "plus",
-}  # fmt: skip
-# LanguageAnalyzer("fr") with accents folded *before* the stemmer, so that "défi"
-# and "defi", "réfugiés" and "REFUGIES" give the same stem (as unaccent + french
-# does in PostgreSQL); \w+ splits words exactly like search_index.query.
-STEMMED: Analyzer = (
-    RegexTokenizer(r"\w+")
-    | LowercaseFilter()
-    | StopFilter(stoplist=STOP_WORDS, minsize=2)
-    | CharsetFilter(accent_map)
-    | StemFilter(lang="fr")
-)
-EXACT: Analyzer = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
-
 TITLE_BOOST, TAGS_BOOST, BODY_BOOST = 4.0, 2.0, 1.0
 EXPANSION_BOOST = 0.3
 # The best matches holding the words as a phrase move up (scores x PHRASE_FACTOR).
 PHRASE_FACTOR, RERANK_WINDOW = 1.5, 50
 RERANK_CHARS = 5000  # of each body, looked through for the phrase
 PREFIX_MIN, SUGGEST_PREFIX_MIN, MAX_EXPANSIONS = 3, 2, 10
-SNIPPET_CHARS, SNIPPET_BEFORE = 200, 60
 WRITE_TIMEOUT = 120.0
 OPEN_ATTEMPTS = 10  # as Whoosh's own reader(): a merge may delete files mid-open
 READ_ATTEMPTS = 3  # a read whose searcher went stale under it is tried again
@@ -98,27 +80,6 @@ def make_schema() -> Schema:
     )
     schema.add(FACET_PREFIX + "*", KEYWORD(), glob=True)
     return schema
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str) -> str | None:
-    """The indexed form of one word, or None for a stop word."""
-    tokens = [t.text for t in STEMMED(word)]
-    return tokens[0] if tokens else None
-
-
-@lru_cache(maxsize=50_000)
-def folded(word: str) -> str:
-    """Lower-cased, accents stripped, not stemmed: "Défis" -> "defis"."""
-    return "".join(t.text for t in EXACT(word))
-
-
-FOLDED_STOP_WORDS = frozenset(folded(word) for word in STOP_WORDS)
-
-
-def is_stop_word(word: str) -> bool:
-    """Words too common to search for: "le", "de", "les", "été"..."""
-    return word.casefold() in STOP_WORDS or folded(word) in FOLDED_STOP_WORDS
 
 
 def facet_field(name: str) -> str:
@@ -267,7 +228,6 @@ def compile_query(
     return out
 
 
-ACCENTS = str.maketrans(accent_map)
 _STOPS = "|".join(sorted(FOLDED_STOP_WORDS, key=len, reverse=True))
 
 
@@ -316,103 +276,6 @@ def compile_suggest(
         return None
     out.filters = _filters(Query("", kinds=kinds, access=access))
     return out
-
-
-# Snippets ------------------------------------------------------------------
-
-
-def marks_for(words: Iterable[str]) -> Compiled:
-    """What snippets mark for these query words (the PostgreSQL backend's too:
-    its `french` stems are Snowball's, as here)."""
-    out = Compiled(wq.NullQuery)
-    for word in words:
-        if not is_stop_word(word) and (exact := folded(word)):
-            out.exact.add(exact)
-            if token := stem(word):
-                out.stems.add(token)
-    return out
-
-
-def _is_match(word: str, marks: Compiled) -> bool:
-    exact = folded(word)
-    if exact in marks.exact:
-        return True
-    token = stem(word)
-    return token is not None and token in marks.stems
-
-
-# Letters and the accented letters that fold to them: "e" -> "[eéèêë...]".
-_FOLDS_TO: dict[str, str] = {}
-for _code, _base in accent_map.items():
-    if len(_base) == 1 and _base.isalpha():
-        _FOLDS_TO[_base] = _FOLDS_TO.get(_base, _base) + chr(_code)
-LOCATOR_PREFIX = 4  # letters of each matched form a candidate word starts with
-
-
-@lru_cache(maxsize=1024)
-def _locator(forms: frozenset[str]) -> re.Pattern[str]:
-    """Finds the words starting like one of these folded forms, accents or not:
-    candidates for `_is_match`, without analysing every word of a long body."""
-    prefixes = sorted({form[:LOCATOR_PREFIX] for form in forms if form})
-    alternatives = [
-        "".join(
-            f"[{re.escape(_FOLDS_TO[c])}]" if c in _FOLDS_TO else re.escape(c)
-            for c in prefix
-        )
-        for prefix in prefixes
-    ]
-    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*", re.IGNORECASE)
-
-
-def _first_match(text: str, marks: Compiled) -> int | None:
-    forms = frozenset(marks.exact | marks.stems)
-    if not forms:
-        return None
-    for token in _locator(forms).finditer(text):
-        if _is_match(token.group(), marks):
-            return token.start()
-    return None
-
-
-def highlight(text: str, marks: Compiled) -> str:
-    """Escaped text with <mark> around the words the query matched."""
-    parts: list[str] = []
-    last = 0
-    forms = frozenset(marks.exact | marks.stems)
-    for token in _locator(forms).finditer(text) if forms else ():
-        if _is_match(token.group(), marks):
-            parts.append(html.escape(text[last : token.start()]))
-            parts.append(f"<mark>{html.escape(token.group())}</mark>")
-            last = token.end()
-    parts.append(html.escape(text[last:]))
-    return "".join(parts)
-
-
-def _window(text: str, start: int) -> tuple[str, bool, bool]:
-    begin = max(0, start - SNIPPET_BEFORE)
-    if begin:
-        space = text.find(" ", begin, start)
-        begin = space + 1 if space != -1 else begin
-    end = min(len(text), begin + SNIPPET_CHARS)
-    if end < len(text):
-        space = text.rfind(" ", begin, end)
-        end = space if space > start else end
-    return text[begin:end], begin > 0, end < len(text)
-
-
-def snippet(title: str, body: str, marks: Compiled) -> str:
-    """~200 characters around the first match in the body, else the title."""
-    start = _first_match(body, marks)
-    if start is None:
-        if _first_match(title, marks) is not None or not body:
-            return highlight(title, marks)
-        start = 0
-    text, cut_before, cut_after = _window(body, start)
-    return (
-        ("…" if cut_before else "")
-        + highlight(text, marks)
-        + ("…" if cut_after else "")
-    )
 
 
 # The index -----------------------------------------------------------------
