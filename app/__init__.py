@@ -153,16 +153,17 @@ def _init_extensions(app: Flask) -> None:
         max_http_buffer_size=64 * 1024,  # a message is 4,000 characters at most
         **roles.queue_options(app),
     )
-    app.wsgi_app = realtime.without_compression(app.wsgi_app)
-    app.wsgi_app = overload.shed_past(
+    # WSGI middleware wraps app.wsgi_app, as Flask documents (hence the ignores).
+    app.wsgi_app = realtime.without_compression(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = overload.shed_past(  # type: ignore[method-assign]
         app.wsgi_app,
         app.config["MAX_CONCURRENT_REQUESTS"],
         app.config["OVERLOAD_RETRY_AFTER"],
         app.config["MAX_QUEUE_SECONDS"],
     )
-    app.wsgi_app = roles.only_its_paths(app.wsgi_app, role)  # 404s get the headers
-    app.wsgi_app = headers.wsgi_middleware(app.wsgi_app, app.config["HSTS_MAX_AGE"])
-    app.wsgi_app = closing.close_when_sent(app.wsgi_app)
+    app.wsgi_app = roles.only_its_paths(app.wsgi_app, role)  # type: ignore[method-assign]  # 404s get the headers
+    app.wsgi_app = headers.wsgi_middleware(app.wsgi_app, app.config["HSTS_MAX_AGE"])  # type: ignore[method-assign]
+    app.wsgi_app = closing.close_when_sent(app.wsgi_app)  # type: ignore[method-assign]
     _trust_proxies(app)  # outside Socket.IO's middleware: it sees the real scheme
     hasher = PasswordHasher(
         time_cost=app.config["ARGON2_TIME_COST"],

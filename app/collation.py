@@ -66,4 +66,5 @@ def _icu(_element, compiler, **_kw) -> str:
 
 def french(column: ColumnElement[str] | QueryableAttribute[str]) -> ColumnElement[str]:
     """The column in French order: `order_by(french(Member.display_name))`."""
-    return BinaryExpression(column, _French(), operators.collate, type_=column.type)
+    expression = column.expression  # the column itself, or the attribute's column
+    return BinaryExpression(expression, _French(), operators.collate, type_=column.type)

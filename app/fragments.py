@@ -15,12 +15,15 @@ import secrets
 import threading
 from collections import OrderedDict
 from itertools import chain
+from typing import cast
 
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import BigInteger, String, event, insert, inspect, select, update
+from sqlalchemy import BigInteger, String, Table, event, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.attributes import instance_state
 
 from app.defis.models import Administration, Defi, DefiMembership, Promotion, Theme
 from app.extensions import Model, db
@@ -75,7 +78,7 @@ def touches_catalog(session) -> bool:
         if isinstance(obj, CATALOG_MODELS) and session.is_modified(obj):
             return True
         if isinstance(obj, Member):
-            attrs = inspect(obj).attrs
+            attrs = instance_state(obj).attrs  # what inspect(obj) gives, typed
             if any(attrs[name].history.has_changes() for name in MEMBER_FIELDS):
                 return True
     return False
@@ -92,8 +95,8 @@ def _bump(session) -> None:
     session.flush()  # commit's own flush comes after this hook
     if not session.info.pop("catalog_touched", False):
         return
-    table = ContentVersion.__table__
-    bumped = session.connection().execute(
+    table = cast(Table, ContentVersion.__table__)  # a mapped class's own Table
+    bumped: CursorResult = session.connection().execute(
         update(table).where(table.c.name == CATALOG).values(version=table.c.version + 1)
     )
     if bumped.rowcount == 0:  # a database made without the first row
@@ -140,7 +143,8 @@ class FragmentCache:
     empties it."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size, self.version = size, None
+        self.size = size
+        self.version: int | None = None
         self.entries: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 

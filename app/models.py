@@ -1,6 +1,6 @@
 """Every domain's models, imported in one place: the schema Alembic reads."""
 
-from app.admin.models import AuditEntry
+from app.audit import AuditEntry
 from app.auth.models import ApiToken, Invitation
 from app.channels.models import (
     Channel,

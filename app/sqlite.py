@@ -16,6 +16,8 @@ the last acked commits.)
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -53,12 +55,12 @@ def _queue_writers(conn: Connection, _cursor, statement: str, *_args) -> None:
             log.warning("SQLite writer lock not obtained; writing anyway")
 
 
-def _released_after(end_transaction):
+def _released_after(end_transaction: Callable[[Any], None]) -> Callable[[Any], None]:
     """The dialect's commit or rollback, then the lock released: the "commit"
     event comes before the driver's commit, and a writer let in then would find
     SQLite still locked and poll, holding the lock while it sleeps."""
 
-    def wrapper(dbapi_connection) -> None:
+    def wrapper(dbapi_connection: Any) -> None:
         try:
             end_transaction(dbapi_connection)
         finally:
@@ -73,6 +75,9 @@ def _released_after(end_transaction):
 def _release_at_transaction_end(conn: Connection) -> None:
     dialect = conn.dialect
     if dialect.name == "sqlite" and not getattr(dialect, "_writer_lock", False):
-        dialect.do_commit = _released_after(dialect.do_commit)
-        dialect.do_rollback = _released_after(dialect.do_rollback)  # pool resets too
-        dialect._writer_lock = True
+        # Methods replaced on this dialect instance, on purpose (hence the ignores);
+        # the rollback too, as the pool resets connections with it.
+        commit, rollback = dialect.do_commit, dialect.do_rollback
+        dialect.do_commit = _released_after(commit)  # type: ignore[method-assign,assignment]
+        dialect.do_rollback = _released_after(rollback)  # type: ignore[method-assign,assignment]
+        dialect._writer_lock = True  # type: ignore[attr-defined]  # our own marker

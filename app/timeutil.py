@@ -1,8 +1,10 @@
 """UTC time, the only clock the app reads."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+DEFAULT_ZONE: tzinfo
 try:  # what a page shows before the browser puts its own zone
     DEFAULT_ZONE = ZoneInfo("Europe/Paris")
 except ZoneInfoNotFoundError:  # a system without the time zone database
@@ -14,8 +16,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
 def as_utc(moment: datetime | None) -> datetime | None:
-    """Datetimes read back from SQLite are naive: they were stored in UTC."""
+    """A datetime from a raw SQL row (text() queries skip the UTCDateTime column
+    type): SQLite's are naive, in UTC."""
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=UTC)

@@ -43,7 +43,7 @@ def parse(text: str) -> ParsedQuery:
     """Split a query into words, phrases, exclusions and the word being typed."""
     text = (text or "")[:MAX_QUERY_LENGTH]
     phrases = tuple(
-        tuple(words) for raw in _PHRASE.findall(text) if len(words := _words(raw)) > 0
+        tuple(found) for raw in _PHRASE.findall(text) if len(found := _words(raw)) > 0
     )
     rest = _PHRASE.sub(" ", text)
     words: list[str] = []

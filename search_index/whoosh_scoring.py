@@ -269,7 +269,9 @@ class Matching:
         scores = self._clause(segment, clause)
         return self.cache.get(
             (segment.segid, "ranked", clause, self._factors(clause)),
-            lambda: array("l", sorted(sorted(scores), key=scores.get, reverse=True)),
+            lambda: array(
+                "l", sorted(sorted(scores), key=scores.__getitem__, reverse=True)
+            ),
         )
 
     def _matching(

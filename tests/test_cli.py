@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from app.admin.models import AuditEntry
+from app.audit import AuditEntry
 from app.auth.models import Invitation
 from app.extensions import db
 from app.members.models import Member

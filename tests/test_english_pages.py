@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.admin.models import AuditEntry
+from app.audit import AuditEntry
 from app.auth import services as auth_services
 from app.auth.services import set_password
 from app.channels.models import Channel

@@ -5,6 +5,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.audit import SYSTEM
 from app.members.models import ROLE_LABELS
 
 # What each action code means; an unknown code shows as it is.
@@ -26,17 +27,9 @@ ACTION_LABELS = {
     "resource.comment.delete": _l("Commentaire supprimé"),
 }
 
-# Set in the details of what the command line did: no member acted.
-SYSTEM = "system"
-
 
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
-
-
-def system_details(details: dict | None = None) -> dict:
-    """The details of an action taken by the command line, not by a member."""
-    return (details or {}) | {SYSTEM: True}
 
 
 def actor_name(entry) -> str | None:

@@ -1,35 +1,17 @@
 """Staff actions: deactivation, roles, the audit log."""
 
-from typing import Any
-
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.admin.models import AuditEntry
+from app.audit import AuditEntry, audit
 from app.collation import french
-from app.errors import Invalid, NotAllowed, NotFound
+from app.errors import Invalid
 from app.extensions import db
 from app.members.models import ROLES, Member, new_session_token
+from app.members.services import require_staff
 from app.text import fold
 from app.timeutil import utcnow
-
-
-def audit(
-    actor: Member | None,
-    action: str,
-    target: str,
-    details: dict[str, Any] | None = None,
-) -> None:
-    """Record a staff action in the caller's transaction."""
-    db.session.add(
-        AuditEntry(actor=actor, action=action, target=target, details=details or {})
-    )
-
-
-def require_staff(actor: Member) -> None:
-    if not actor.is_staff:
-        raise NotAllowed(_("Action réservée à l’équipe du programme."))
 
 
 def set_active(actor: Member, member: Member, active: bool) -> None:
@@ -76,13 +58,6 @@ def member_query(actor: Member, q: str = "", role: str = "", state: str = ""):
     if state in STATES:
         stmt = stmt.where(Member.active.is_(state == "active"))
     return stmt.order_by(french(Member.display_name), Member.id)
-
-
-def get_member_by_username(username: str) -> Member:
-    member = db.session.scalar(select(Member).where(Member.username == username))
-    if member is None:
-        raise NotFound(_("Membre introuvable."))
-    return member
 
 
 def recent_audit(actor: Member, limit: int = 100) -> list[AuditEntry]:

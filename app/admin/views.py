@@ -1,5 +1,7 @@
 """Staff pages: invitations, members, audit log."""
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +18,7 @@ from app.extensions import db
 from app.form_errors import refuse
 from app.listing import page_number
 from app.members.models import ROLE_LABELS, ROLES
+from app.members.services import get_member_by_username
 
 
 @bp.before_request
@@ -126,7 +129,7 @@ def members():
 @bp.route("/members/<username>/deactivate")
 def confirm_deactivation(username: str):
     """Deactivating ends the member's sessions: staff confirm it on a page."""
-    member = services.get_member_by_username(username)
+    member = get_member_by_username(username)
     return render_template(
         "admin/deactivate.html",
         member=member,
@@ -137,7 +140,7 @@ def confirm_deactivation(username: str):
 
 @bp.route("/members/<username>/active", methods=["POST"])
 def set_active(username: str):
-    member = services.get_member_by_username(username)
+    member = get_member_by_username(username)
     if EmptyForm().validate_on_submit():
         active = request.form.get("active") == "1"
         try:
@@ -156,13 +159,15 @@ def set_active(username: str):
 def _back_to_members() -> str:
     """The members page the staff member came from: its page and filters."""
     keep = ("q", "role", "state", "page")
-    args = {k: v for k in keep if (v := (request.values.get(k) or "").strip())}
+    args: dict[str, Any] = {  # url_for's values: Any, beside its typed _options
+        k: v for k in keep if (v := (request.values.get(k) or "").strip())
+    }
     return url_for("admin.members", **args)
 
 
 @bp.route("/members/<username>/role", methods=["POST"])
 def set_role(username: str):
-    member = services.get_member_by_username(username)
+    member = get_member_by_username(username)
     if EmptyForm().validate_on_submit():
         try:
             services.set_role(current_user, member, request.form.get("role", ""))

@@ -10,7 +10,7 @@ from app.errors import Invalid, NotFound
 from app.members.services import get_member
 from app.mentoring import services, suggestions
 from app.mentoring.models import MentoringRequest
-from app.timeutil import as_utc
+from app.timeutil import isoformat
 
 
 def request_payload(mentoring: MentoringRequest) -> dict:
@@ -23,7 +23,7 @@ def request_payload(mentoring: MentoringRequest) -> dict:
         "message": mentoring.message,
         "status": mentoring.status,
         "answer": mentoring.answer,
-        "created_at": as_utc(mentoring.created_at).isoformat(),
+        "created_at": isoformat(mentoring.created_at),
         "expires_at": mentoring.expires_at.isoformat(),
     }
 

@@ -16,7 +16,8 @@ TEAM_ROLE = {"type": "string", "enum": ["eig", "mentor"]}
 # The members, défis and resources lists refuse a longer ?q= (400).
 LIST_QUERY = {"type": "string", "maxLength": 200}
 # Ids are 32-bit on PostgreSQL: a larger one names nothing.
-ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+MAX_ID = 2**31 - 1
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def _object(properties: dict, description: str = "") -> dict:
@@ -271,8 +272,8 @@ NEW_MESSAGE = {
         },
         "parent_id": {
             "type": ["integer", "null"],
-            "minimum": -ID["maximum"],
-            "maximum": ID["maximum"],
+            "minimum": -MAX_ID,
+            "maximum": MAX_ID,
             "description": "Reply in the thread of this message (of the same "
             "channel); a reply to a reply joins the same thread.",
         },
@@ -399,7 +400,7 @@ RESOURCE_PARAMS = [
     *PAGING,
 ]
 # Messages imported from Slack have ids below zero (see app/slack/importer.py).
-MESSAGE_ID = {"type": "integer", "minimum": -ID["maximum"], "maximum": ID["maximum"]}
+MESSAGE_ID = {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID}
 MESSAGE_PARAMS = [
     _query(
         "after",

@@ -1,5 +1,7 @@
 """The resources part of the OpenAPI document (see openapi.py)."""
 
+from typing import Any
+
 from app.resources.models import KINDS
 from app.resources.vocabulary import LICENCE_LABELS
 
@@ -81,7 +83,7 @@ RESOURCE = _object(
     },
     "A shared resource.",
 )
-NEW_RESOURCE = {
+NEW_RESOURCE: dict[str, Any] = {
     "type": "object",
     "required": ["kind", "title", "url"],
     "description": "A url is required here; a file comes as multipart/form-data.",
@@ -122,7 +124,7 @@ NEW_RESOURCE_UPLOAD = {
         },
     },
 }
-RESOURCE_PARAMS = [
+RESOURCE_PARAMS: list[tuple[str, str, dict]] = [
     (
         "q",
         "Words found in the title, tags or description.",

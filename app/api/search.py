@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.api import bp
 from app.api.paging import paging, query_args
 from app.search import services
-from app.timeutil import isoformat
+from app.search.payloads import suggestion_json
 from search_index import Hit, Page
 
 PARAMS = {"q", "type", *services.FILTERS}
@@ -24,16 +24,6 @@ def hit_json(hit: Hit) -> dict:
         "snippet": hit.snippet,
         "score": hit.score,
     }
-
-
-def suggestion_json(found: services.Suggestion) -> dict:
-    """One as-you-type suggestion: enough to show it and open it; a message
-    also says who wrote it, where and when."""
-    shown = {"type": found.kind, "title": found.title, "url": found.url}
-    if found.kind == "message":
-        shown["author"] = found.author
-        shown["created_at"] = isoformat(found.created_at)
-    return shown
 
 
 def results_json(text: str, found: Page) -> dict:

@@ -13,6 +13,7 @@ PROCONNECT_CLIENT_SECRET are all set: no button, and its routes answer 404.
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -23,6 +24,7 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
+from werkzeug.local import LocalProxy
 
 SETTINGS = (
     "PROCONNECT_DISCOVERY_URL",
@@ -66,7 +68,8 @@ def enabled(app: Flask | None = None) -> bool:
 
 def client() -> FlaskOAuth2App:
     """This app's ProConnect client, made again if its settings changed."""
-    app = current_app._get_current_object()
+    # the app itself, not the proxy: OAuth keeps it and the cache lives on it
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     settings = tuple(app.config[name] for name in SETTINGS)
     cached = app.extensions.get("proconnect")
     if cached is not None and cached[0] == settings:

@@ -107,7 +107,7 @@ def _pending(identity: proconnect.Identity) -> dict:
 def proconnect_register():
     pending = session.get(PENDING)
     invitation = pending and services.pending_invitation(pending["email"])
-    if not invitation:
+    if not pending or not invitation:
         session.pop(PENDING, None)
         return _refused("not_invited", 403)
     form = forms.ProConnectRegisterForm(

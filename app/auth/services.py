@@ -3,6 +3,7 @@
 import hashlib
 import re
 import secrets
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,10 +12,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
-from app.admin.journal import system_details
-from app.admin.services import audit
+from app.audit import audit, system_details
 from app.auth.models import ApiToken, Invitation
 from app.errors import Invalid, NotAllowed, NotFound, about_field
 from app.extensions import db
@@ -25,7 +26,7 @@ from app.notifications import delivery
 from app.notifications.links import opted_out, unsubscribe_url
 from app.slack.people import claim as claim_imported
 from app.text import clean_spaces
-from app.timeutil import as_utc, local_date, utcnow
+from app.timeutil import local_date, utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{1,38})[a-z0-9]$")
 MIN_PASSWORD_LENGTH = 12
@@ -168,7 +169,7 @@ def pending_invitation(email: str) -> Invitation | None:
         )
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     ).first()
-    if invitation is None or as_utc(invitation.expires_at) < utcnow():
+    if invitation is None or invitation.expires_at < utcnow():
         return None
     return invitation
 
@@ -332,7 +333,7 @@ def load_invitation(token: str) -> Invitation:
         raise Invalid(str(USED_INVITATION))
     if invitation.revoked_at is not None:
         raise Invalid(_("Cette invitation a été annulée."))
-    if as_utc(invitation.expires_at) < utcnow():
+    if invitation.expires_at < utcnow():
         raise Invalid(_("Ce lien d’invitation a expiré. Demandez-en un nouveau."))
     return invitation
 
@@ -393,12 +394,13 @@ def register_invited(
 
 def _use_invitation(invitation: Invitation, member: Member) -> None:
     """Mark the invitation used, unless a concurrent registration already did."""
-    used = db.session.execute(
+    stmt = (
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
         .values(accepted_at=utcnow(), member_id=member.id)
         .execution_options(synchronize_session="fetch")
     )
+    used = cast(CursorResult, db.session.execute(stmt))  # an UPDATE's: rowcount
     if used.rowcount != 1:
         db.session.rollback()
         raise Invalid(str(USED_INVITATION))
@@ -454,7 +456,7 @@ def request_password_reset(email: str) -> None:
     )
     wanted = not opted_out(address, "password_reset")
     real = member is not None and member.active and wanted
-    target = member if real else _stand_in(address)
+    target = member if real and member is not None else _stand_in(address)
     token = _serializer("password-reset").dumps(
         {"id": target.id, "f": _reset_fingerprint(target)}
     )
@@ -563,7 +565,7 @@ def member_for_api_token(raw: str) -> Member | None:
     if token is None or not token.member.active:
         return None
     now = utcnow()
-    last = as_utc(token.last_used_at)
+    last = token.last_used_at
     if last is None or (now - last).total_seconds() > 60:
         token.last_used_at = now  # written at most once a minute
         db.session.commit()

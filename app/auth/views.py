@@ -176,7 +176,10 @@ def _password_change_wait() -> int:
     if not (limiter.enabled and limiter.initialized):
         return 0
     limit = parse(current_app.config["PASSWORD_CHANGE_RATE_LIMIT"])
-    keys = (current_app.config["RATELIMIT_KEY_PREFIX"], "password-change")
+    keys: tuple[str, ...] = (
+        current_app.config["RATELIMIT_KEY_PREFIX"],
+        "password-change",
+    )
     keys += (f"member:{current_user.id}",)
     if limiter.limiter.hit(limit, *keys):
         return 0

@@ -386,6 +386,7 @@ def _notify(writer: Writer, admins: list[Member]) -> None:
     for draft in sorted(writer.drafts, key=lambda d: d.at):
         params = {"actor": draft.author.display_name}
         if draft.channel.kind == "direct":
+            assert draft.message is not None  # _write stored every draft
             html = Markup(draft.message.html)
             params["excerpt"] = excerpt(html.striptags())
             others = [m for m in _seats(draft.channel) if m is not draft.author]

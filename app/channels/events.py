@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app import inputs, realtime
 from app.channels import fanout, payloads, services
+from app.channels.models import Channel
 from app.errors import DomainError
 from app.extensions import db, socketio
 from app.ops import overload
@@ -25,6 +26,20 @@ def _reload_member() -> None:
     """Load the member again from the session for this event (Flask-Login caches
     it in `g`, which outlives one event where an app context is already pushed)."""
     g.pop("_login_user", None)
+
+
+def _socket_id() -> str:
+    """The id of the socket this event came from."""
+    # Flask-SocketIO sets request.sid at run time; Flask's Request does not declare it.
+    return request.sid  # type: ignore[attr-defined]
+
+
+def _channel(data: dict) -> Channel:
+    """The channel an event names, if the member may read it."""
+    slug = data.get("channel")
+    return services.readable_channel(
+        current_user, slug if isinstance(slug, str) else ""
+    )
 
 
 def _error(message: str) -> dict:
@@ -90,7 +105,7 @@ def on_connect(auth=None):
     join_room(realtime.member_room(current_user.id))
     # Tracked before its channels are read: a leave committed meanwhile either
     # is seen by that read or finds this socket to take out of the room.
-    first = realtime.track_socket(request.sid, current_user.id)
+    first = realtime.track_socket(_socket_id(), current_user.id)
     watch = auth.get("watch") if isinstance(auth, dict) else None
     if watch != "notifications":
         for channel_id in services.member_channel_ids(current_user):
@@ -102,8 +117,8 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
     """The socket closed (tab closed, network lost, or session ended)."""
-    _typing.forget(request.sid)
-    member = realtime.forget_socket(request.sid)
+    _typing.forget(_socket_id())
+    member = realtime.forget_socket(_socket_id())
     if member is not None:
         _announce_offline(member)
 
@@ -145,7 +160,7 @@ def _announce_presence(member, online: bool) -> None:
 @handler("join_channel")
 def on_join_channel(data: dict) -> dict:
     """Sent when a channel page opens or the socket reconnects; `after` catches up."""
-    channel = services.readable_channel(current_user, data.get("channel"))
+    channel = _channel(data)
     after = data.get("after")
     missed = []
     if isinstance(after, int) and not isinstance(after, bool):
@@ -166,7 +181,7 @@ def on_join_channel(data: dict) -> dict:
 @handler("leave_channel")
 def on_leave_channel(data: dict) -> dict:
     """Sent when the member stops watching a channel (not leaving it for good)."""
-    channel = services.readable_channel(current_user, data.get("channel"))
+    channel = _channel(data)
     leave_room(realtime.channel_room(channel.id))
     return {"ok": True}
 
@@ -174,7 +189,7 @@ def on_leave_channel(data: dict) -> dict:
 @handler("send_message")
 def on_send_message(data: dict) -> dict:
     """Sent by a member posting; acks with the stored message id."""
-    channel = services.readable_channel(current_user, data.get("channel"))
+    channel = _channel(data)
     message = services.post_message(
         current_user,
         channel,
@@ -218,16 +233,16 @@ def on_preview(data: dict) -> dict:
 def on_typing(data: dict) -> dict:
     """Sent while the member types; one broadcast per socket and channel every
     CHAT_TYPING_INTERVAL seconds, the others dropped without a word."""
-    channel = services.readable_channel(current_user, data.get("channel"))
+    channel = _channel(data)
     interval = current_app.config["CHAT_TYPING_INTERVAL"]
-    if _typing.allow(request.sid, channel.id, interval):
-        services.announce_typing(current_user, channel, skip_sid=request.sid)
+    if _typing.allow(_socket_id(), channel.id, interval):
+        services.announce_typing(current_user, channel, skip_sid=_socket_id())
     return {"ok": True}
 
 
 @handler("mark_read")
 def on_mark_read(data: dict) -> dict:
     """Sent when the member has seen messages up to an id."""
-    channel = services.readable_channel(current_user, data.get("channel"))
+    channel = _channel(data)
     unread = services.mark_read(current_user, channel, data.get("message_id"))
     return {"ok": True, "unread": unread}

@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.dbtypes import UTCDateTime
 from app.extensions import Model
 from app.members.models import Member
 from app.slack.models import SlackAuthor
@@ -23,6 +23,7 @@ from app.timeutil import utcnow
 
 if TYPE_CHECKING:
     from app.defis.models import Defi
+    from app.questions.models import Question
 
 
 # defi: one per défi, readable by every member; topic: created by members, open
@@ -46,9 +47,7 @@ class Channel(Model):
         ForeignKey("members.id", ondelete="SET NULL")
     )
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     defi: Mapped["Defi | None"] = relationship()
     memberships: Mapped[list["ChannelMember"]] = relationship(
@@ -77,7 +76,7 @@ class ChannelMember(Model):
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     last_read_id: Mapped[int] = mapped_column(Integer, default=0)
-    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     channel: Mapped[Channel] = relationship(back_populates="memberships")
     member: Mapped[Member] = relationship()
@@ -109,11 +108,9 @@ class Message(Model):
     client_id: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)  # sanitised rendering of body
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
-    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when staff removed it (moderation) rather than its author.
     deleted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")
@@ -134,6 +131,9 @@ class Message(Model):
     reactions: Mapped[list["Reaction"]] = relationship(
         cascade="all, delete-orphan", order_by="Reaction.created_at"
     )
+    if TYPE_CHECKING:  # made at run time by Question's backrefs (app/questions)
+        question: Mapped["Question | None"]  # the question a thread root asks
+        answered: Mapped["Question | None"]  # the question it is the answer of
 
     @property
     def deleted(self) -> bool:
@@ -163,9 +163,7 @@ class Reaction(Model):
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
     )
     emoji: Mapped[str] = mapped_column(String(16), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member] = relationship()
 
@@ -179,6 +177,4 @@ class SocketSession(Model):
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), index=True
     )
-    connected_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

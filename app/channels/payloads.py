@@ -1,13 +1,11 @@
 """The one shape of each thing sent to clients, over Socket.IO and the API."""
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 
 from app.channels.models import Channel, Message
 from app.members.models import Member
 from app.text import html_excerpt
-from app.timeutil import as_utc
+from app.timeutil import isoformat
 
 KIND_LABELS = {
     "defi": _l("Défi"),
@@ -15,10 +13,6 @@ KIND_LABELS = {
     "private": _l("Privé"),
     "direct": _l("Message direct"),
 }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return as_utc(moment).isoformat() if moment else None
 
 
 def member_payload(member: Member | None) -> dict | None:
@@ -38,8 +32,8 @@ def message_payload(message: Message) -> dict:
         "body": message.body,
         "html": message.html,
         "client_id": message.client_id,
-        "created_at": _iso(message.created_at),
-        "edited_at": _iso(message.edited_at),
+        "created_at": isoformat(message.created_at),
+        "edited_at": isoformat(message.edited_at),
         "deleted": message.deleted,
         "reactions": reactions_payload(message),
         "parent_id": message.parent_id,

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import realtime
+from app.audit import audit
 from app.channels import fanout, payloads
 from app.channels.models import (
     PUBLIC_KINDS,
@@ -75,11 +76,11 @@ def readable_channel(member: Member, slug: str) -> Channel:
     row = db.session.execute(
         select(Channel, ChannelMember)
         .outerjoin(ChannelMember, seat)
-        .where(Channel.slug == str(slug or "")[:MAX_NAME])
+        .where(Channel.slug == slug[:MAX_NAME])
     ).first()
-    channel = row[0] if row else None
-    if channel is not None and row[1] is not None:
-        setattr(channel, _SEATS, {member.id: row[1]})  # the session's map is weak
+    channel, mine = row if row else (None, None)
+    if channel is not None and mine is not None:
+        setattr(channel, _SEATS, {member.id: mine})  # the session's map is weak
     if channel is None or not can_read(member, channel):
         raise NotFound(_("Ce canal n’existe pas ou ne vous est pas ouvert."))
     return channel
@@ -418,7 +419,8 @@ def reply_counts(messages: list[Message]) -> dict[int, int]:
         )
         .group_by(Message.parent_id)
     )
-    return {parent_id: count for parent_id, count in rows}
+    # parent_id is set on every row: only replies were asked for.
+    return {parent_id: count for parent_id, count in rows if parent_id is not None}
 
 
 def _clean_body(body: object) -> str:
@@ -583,7 +585,9 @@ def post_message(
         db.session.flush()
     except IntegrityError:  # the same client_id, sent at the same time
         db.session.rollback()
-        return _existing(author, client_id)
+        if (existing := _existing(author, client_id)) is None:
+            raise  # not that race: some other constraint failed
+        return existing
     if seat is None:  # writing in an open channel joins it
         seat = ChannelMember(channel=channel, member=author)
         db.session.add(seat)
@@ -641,8 +645,6 @@ def delete_message(actor: Member, message_id: object) -> Message:
     message.body, message.html = "", ""
     message.deleted_at = utcnow()
     if message.author_id != actor.id:
-        from app.admin.services import audit
-
         message.deleted_by_id = actor.id
         audit(actor, "message.hide", f"{message.channel.slug}#{message.id}")
     db.session.commit()

@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -19,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.collation import french
+from app.dbtypes import UTCDateTime
 from app.extensions import Model, db
 from app.markdown import keep_rendered
 from app.members.models import Member, Skill
@@ -103,11 +103,9 @@ class Defi(Model):
     realisations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     source: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
     promotion: Mapped[Promotion] = relationship()
@@ -163,10 +161,8 @@ class TeamRequest(Model):
     message: Mapped[str] = mapped_column(Text, default="")
     # pending, then accepted, declined or withdrawn
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")
     )

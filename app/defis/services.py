@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import realtime
-from app.admin.services import audit
+from app.audit import audit
 from app.channels.services import drop_from_defi_channel, ensure_defi_channel
 from app.collation import french
 from app.defis.models import (

@@ -8,7 +8,7 @@ and its channel) or declines. Each answer is in the audit log.
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.admin.services import audit
+from app.audit import audit
 from app.defis.models import TEAM_ROLES, Defi, TeamRequest
 from app.defis.services import can_edit_defi, set_team_member
 from app.errors import Invalid, NotAllowed, NotFound

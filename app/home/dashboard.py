@@ -120,7 +120,9 @@ def unread_mentions(member: Member) -> list[Notification]:
 # Mentoring ------------------------------------------------------------------------
 
 
-def open_requests(member: Member) -> tuple[list, list]:
+def open_requests(
+    member: Member,
+) -> tuple[list[MentoringRequest], list[MentoringRequest]]:
     """(requests the member made that are pending or accepted, requests made to
     them that wait for their answer)."""
     expire_pending()
@@ -139,7 +141,8 @@ def open_requests(member: Member) -> tuple[list, list]:
         .order_by(MentoringRequest.created_at.desc())
         .limit(2 * SHOWN)
     )
-    asked, to_answer = [], []
+    asked: list[MentoringRequest] = []
+    to_answer: list[MentoringRequest] = []
     for request in rows:
         (asked if request.asker_id == member.id else to_answer).append(request)
     return asked[:SHOWN], to_answer[:SHOWN]

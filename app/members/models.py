@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.collation import french
+from app.dbtypes import UTCDateTime
 from app.extensions import Model, db
 from app.markdown import keep_rendered
 from app.timeutil import utcnow
@@ -96,13 +97,11 @@ class Member(UserMixin, Model):
     proconnect_sync: Mapped[bool | None] = mapped_column(Boolean)
     # Folded name, username, headline, city and skills: the directory's text filter.
     search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
-    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     skills: Mapped[list[Skill]] = relationship(
         secondary=member_skills, order_by=french(Skill.name)

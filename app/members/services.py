@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.collation import french
-from app.errors import Invalid, NotAllowed, about_field
+from app.errors import Invalid, NotAllowed, NotFound, about_field
 from app.extensions import db
 from app.inputs import whole_number
 from app.markdown import check_markdown
@@ -178,6 +178,19 @@ def update_profile(actor: Member, member: Member, **fields) -> Member:
         setattr(member, name, value)
     refresh_search_text(member)
     db.session.commit()
+    return member
+
+
+def require_staff(actor: Member) -> None:
+    if not actor.is_staff:
+        raise NotAllowed(_("Action réservée à l’équipe du programme."))
+
+
+def get_member_by_username(username: str) -> Member:
+    """Any member, active or not, by their exact username: what staff act on."""
+    member = db.session.scalar(select(Member).where(Member.username == username))
+    if member is None:
+        raise NotFound(_("Membre introuvable."))
     return member
 
 

@@ -90,8 +90,9 @@ def _request(rng, asker: Member, mentor: Member, status: str) -> MentoringReques
     )
     if status in ("pending", "expired"):
         request.answer = ""
-    else:
-        request.answered_at = created + timedelta(days=rng.randint(1, 3))
+        return request
+    answered = created + timedelta(days=rng.randint(1, 3))
+    request.answered_at = answered
     if status == "closed":
-        request.closed_at = request.answered_at + timedelta(days=rng.randint(5, 9))
+        request.closed_at = answered + timedelta(days=rng.randint(5, 9))
     return request

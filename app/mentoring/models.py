@@ -2,13 +2,14 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.collation import french
+from app.dbtypes import UTCDateTime
 from app.extensions import Model, db
 from app.members.models import Member, Skill
-from app.timeutil import as_utc, utcnow
+from app.timeutil import utcnow
 
 MENTOR_ROLES = ("alumni", "mentor")
 STATUSES = ("pending", "accepted", "declined", "closed", "expired")
@@ -36,7 +37,7 @@ class MentorProfile(Model):
     )
     capacity: Mapped[int] = mapped_column(Integer, default=2)  # active mentees
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
     member: Mapped[Member] = relationship()
@@ -62,13 +63,13 @@ class MentoringRequest(Model):
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     answer: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     asker: Mapped[Member] = relationship(foreign_keys=[asker_id])
     mentor: Mapped[Member] = relationship(foreign_keys=[mentor_id])
 
     @property
     def expires_at(self) -> datetime:
-        return as_utc(self.created_at) + PENDING_FOR
+        return self.created_at + PENDING_FOR

@@ -264,7 +264,8 @@ def requests_of(
         )
         .order_by(MentoringRequest.id.desc())
     )
-    asked, received = [], []
+    asked: list[MentoringRequest] = []
+    received: list[MentoringRequest] = []
     for request in rows:
         (asked if request.asker_id == member.id else received).append(request)
     return asked, received
@@ -283,12 +284,11 @@ def figures(staff: Member) -> dict:
         )
     ).all()
     by_status = {status: 0 for status in _STATUS_ORDER}
-    hours = []
-    for status, created, answered in rows:
+    hours: list[float] = []
+    for status, created_at, answered_at in rows:
         by_status[status] = by_status.get(status, 0) + 1
-        if answered is not None:
-            delta = timeutil.as_utc(answered) - timeutil.as_utc(created)
-            hours.append(delta.total_seconds() / 3600)
+        if answered_at is not None:
+            hours.append((answered_at - created_at).total_seconds() / 3600)
     accepted = (
         len(rows) - by_status["pending"] - by_status["declined"] - by_status["expired"]
     )

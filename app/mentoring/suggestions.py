@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.collation import french_key
 from app.defis.models import Defi, DefiMembership
 from app.extensions import db
-from app.members.models import Member
+from app.members.models import Member, Skill
 from app.mentoring.models import MENTOR_ROLES, MentoringRequest, MentorProfile
 from app.questions.answers import accepted_answers
 from app.text import fold
@@ -44,7 +44,9 @@ def matches(topic_key: str, tag_key: str) -> bool:
         return False
     if re.search(rf"\b{re.escape(tag_key)}\b", topic_key):
         return True
-    return len(topic_key) >= 3 and re.search(rf"\b{re.escape(topic_key)}", tag_key)
+    return len(topic_key) >= 3 and bool(
+        re.search(rf"\b{re.escape(topic_key)}", tag_key)
+    )
 
 
 def active_mentees(mentor_ids: list[int]) -> dict[int, int]:
@@ -87,7 +89,7 @@ def _candidates(asker: Member) -> list[tuple[Member, MentorProfile | None]]:
     return [(member, profile) for member, profile in rows.all()]
 
 
-def _defi_expertises(member: Member) -> list[tuple[Defi, object]]:
+def _defi_expertises(member: Member) -> list[tuple[Defi, Skill]]:
     return [
         (m.defi, skill) for m in member.defi_memberships for skill in m.defi.expertises
     ]
@@ -107,7 +109,12 @@ def _score_accepted(suggestion: Suggestion, tags: dict[str, int]) -> None:
         )
 
 
-def _score(suggestion: Suggestion, topic_key: str, asker: Member, profile) -> None:
+def _score(
+    suggestion: Suggestion,
+    topic_key: str,
+    asker: Member,
+    profile: MentorProfile | None,
+) -> None:
     mentor = suggestion.mentor
     for skill in profile.topics if profile is not None else ():
         if matches(topic_key, skill.key):

@@ -12,7 +12,7 @@ import logging
 import queue
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 
@@ -51,7 +51,7 @@ def send_instant(notification: Notification, recipient: Member, label: object) -
         db.session.commit()
 
 
-def _window_start():
+def _window_start() -> datetime:
     seconds = current_app.config["MAIL_GROUP_SECONDS"]
     return timeutil.utcnow() - timedelta(seconds=seconds)
 
@@ -118,9 +118,16 @@ def _send_queued(notification_id: int, label: object) -> None:
         send_instant(notification, notification.recipient, label)
 
 
-def send_email_later(*args: object) -> None:
-    """`mail.send_email(*args)` in this process's mail thread (MAIL_SYNC=background),
+def send_email_later(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    unsubscribe_url: str | None = None,
+) -> None:
+    """`mail.send_email(...)` in this process's mail thread (MAIL_SYNC=background),
     so that the answer does not wait for the SMTP server; now when inline."""
+    args = (to, subject, text, html, unsubscribe_url)
     worker = current_app.extensions.get("mail_worker")
     if worker is None:
         mail.send_email(*args)

@@ -1,6 +1,7 @@
 """Notification e-mails: one at once, or the daily digest of the others."""
 
 from collections import defaultdict
+from datetime import datetime
 
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ def _locale(recipient: Member) -> str:
     return recipient.locale or "fr"
 
 
-def email_notification(notification: Notification, recipient: Member, label: str):
+def email_notification(notification: Notification, recipient: Member, label: object):
     """E-mail one notification, in the recipient's language; True once taken."""
     with force_locale(_locale(recipient)):
         subject = gettext("EIG Link\u00a0: %(text)s", text=texts.render(notification))
@@ -36,14 +37,14 @@ def email_notification(notification: Notification, recipient: Member, label: str
     )
 
 
-def emailed_since(recipient: Member, since) -> bool:
+def emailed_since(recipient: Member, since: datetime) -> bool:
     """Whether the member was e-mailed a notification after `since`."""
     last = db.session.scalar(
         select(func.max(Notification.emailed_at)).where(
             Notification.recipient_id == recipient.id
         )
     )
-    return last is not None and timeutil.as_utc(last) > timeutil.as_utc(since)
+    return last is not None and last > since
 
 
 def held_for(recipient: Member, before: int) -> list[Notification]:

@@ -6,7 +6,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.dbtypes import UTCDateTime
 from app.extensions import Model
 from app.members.models import Member
 from app.timeutil import utcnow
@@ -70,13 +70,11 @@ class Notification(Model):
     count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # False when the member turned this kind off in-app: kept for the e-mail only.
     shown: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The e-mailed link works once; a replay is refused.
-    link_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    link_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     in_digest: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
     recipient: Mapped[Member] = relationship(foreign_keys=[recipient_id])
@@ -105,6 +103,4 @@ class EmailOptOut(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     kind: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

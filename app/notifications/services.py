@@ -7,12 +7,14 @@ to the member's sockets and e-mailed (at once, or later in the digest).
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import selectinload
 
 from app import realtime, timeutil
@@ -144,7 +146,10 @@ def _check_notification(kind, url, text, params) -> None:
 
 def _french(kind: str, text: str | None, params: dict | None) -> str:
     """The stored text: the French sentence, for exports and older readers."""
-    return text if params is None else texts.render_in("fr", kind, params)
+    if params is not None:
+        return texts.render_in("fr", kind, params)
+    assert text is not None, "_check_notification wants a text or parameters"
+    return text
 
 
 def _burst(member_id: int, group_key: str) -> Notification | None:
@@ -163,7 +168,7 @@ def _burst(member_id: int, group_key: str) -> Notification | None:
     if row is None or row.emailed_at is None:
         return row
     window = timedelta(seconds=current_app.config["MAIL_GROUP_SECONDS"])
-    fresh = timeutil.as_utc(row.emailed_at) > timeutil.utcnow() - window
+    fresh = row.emailed_at > timeutil.utcnow() - window
     return row if fresh else None
 
 
@@ -206,7 +211,7 @@ def notification_payload(notification: Notification) -> dict:
         "kind": notification.kind,
         "text": texts.render(notification),
         "url": notification.url,
-        "created_at": timeutil.as_utc(notification.created_at).isoformat(),
+        "created_at": notification.created_at.isoformat(),
         "read": notification.read_at is not None,
         "count": notification.count or 1,
         "actor": notification.actor.username if notification.actor else None,
@@ -231,13 +236,13 @@ def list_notifications(member: Member, limit: int = LIST_LIMIT) -> list[Notifica
 
 def unread_count(member: Member) -> int:
     """How many notifications the member has not read: the bell's number."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Notification.id)).where(
             Notification.recipient_id == member.id,
             Notification.read_at.is_(None),
             Notification.shown,
         )
-    )
+    ).scalar_one()
 
 
 def own_notification(member: Member, notification_id: object) -> Notification:
@@ -278,11 +283,12 @@ def open_from_email(member: Member, token: str) -> str:
 
 def mark_all_read(member: Member) -> int:
     """Mark every notification of the member as read; returns how many were not."""
-    result = db.session.execute(
+    stmt = (
         update(Notification)
         .where(Notification.recipient_id == member.id, Notification.read_at.is_(None))
         .values(read_at=timeutil.utcnow())
     )
+    result = cast(CursorResult, db.session.execute(stmt))  # an UPDATE's: rowcount
     db.session.commit()
     _announce_unread(member)
     return result.rowcount

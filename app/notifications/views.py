@@ -71,8 +71,8 @@ def open_link(token: str):
     return redirect(services.open_from_email(current_user, token))
 
 
-def _current_choices() -> dict:
-    choices = services.preferences(current_user)
+def _current_choices() -> dict[str, str | bool]:
+    choices: dict[str, str | bool] = {**services.preferences(current_user)}
     shown = services.in_app_preferences(current_user)
     choices.update({f"{kind}_in_app": shown[kind] for kind in KINDS})
     choices["password_reset"] = not links.opted_out(

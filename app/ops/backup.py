@@ -75,7 +75,9 @@ def _unpack(source: Path, work: Path) -> tuple[Path, list[Path]]:
             if DATABASE_MEMBER not in names or not all(map(_safe, members)):
                 raise Invalid("Ce fichier n'est pas une sauvegarde d'EIG Link.")
             for member in members:
-                with archive.extractfile(member) as data:
+                extracted = archive.extractfile(member)
+                assert extracted is not None, "_safe lets regular files only"
+                with extracted as data:
                     (work / member.name).write_bytes(data.read())
     except tarfile.TarError:
         raise Invalid("Ce fichier n'est pas une sauvegarde d'EIG Link.") from None

@@ -25,6 +25,8 @@ from pathlib import Path
 from flask import Flask, Response, g
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.extensions import login
+
 UNCOUNTED = ("/socket.io/", "/static/")
 MESSAGE = "Le service est très sollicité : réessayez dans quelques secondes."
 # A static page, bilingual: rendering base.html reads the member and their
@@ -115,7 +117,7 @@ def register(app: Flask) -> None:
     def on_pool_timeout(_error: PoolTimeout):
         app.logger.warning("No database connection free: answered 503")
         if "_login_user" not in g:  # the member never loaded: the request log
-            g._login_user = app.login_manager.anonymous_user()  # must not wait again
+            g._login_user = login.anonymous_user()  # must not wait again
         headers = {"Retry-After": str(app.config["OVERLOAD_RETRY_AFTER"])}
         from app.errors import json_error, wants_json
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from app.admin.models import AuditEntry
+from app.audit import AuditEntry
 from app.auth.models import ApiToken, Invitation
 from app.channels.models import Channel, ChannelMember, Message, Reaction
 from app.defis.models import DefiMembership, TeamRequest

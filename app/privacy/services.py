@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from app import realtime
-from app.admin.services import audit
+from app.audit import audit
 from app.auth.models import Invitation
 from app.channels.models import Channel, Message, SocketSession
 from app.errors import Invalid, NotAllowed
@@ -51,9 +51,9 @@ def export_data(actor: Member, member: Member) -> dict[str, Any]:
 def _check_not_last_staff(member: Member) -> None:
     if not member.is_staff:
         return
-    staff = db.session.scalar(
+    staff = db.session.execute(
         select(func.count(Member.id)).where(Member.role == "staff", Member.active)
-    )
+    ).scalar_one()
     if staff <= 1:
         raise Invalid(
             _(

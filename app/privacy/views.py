@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
-from app.admin.services import get_member_by_username, require_staff
 from app.auth import services as auth
 from app.errors import Invalid
+from app.members.services import get_member_by_username, require_staff
 from app.privacy import bp, services
 from app.privacy.forms import (
     DeleteAccountForm,

@@ -34,7 +34,8 @@ def accepted_answers(tag_keys: set[str]) -> dict[int, dict[str, int]]:
     )
     found: dict[int, dict[str, int]] = defaultdict(dict)
     for author_id, tag, count in rows:
-        found[author_id][tag] = count
+        if author_id is not None:  # always: the query leaves authorless ones out
+            found[author_id][tag] = count
     return dict(found)
 
 

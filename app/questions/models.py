@@ -11,9 +11,10 @@ members they were routed to.
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from app.dbtypes import UTCDateTime
 from app.extensions import Model, db
 from app.timeutil import utcnow
 
@@ -44,10 +45,10 @@ class Question(Model):
     accepted_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="SET NULL"), index=True
     )
-    solved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    rerouted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rerouted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
+        UTCDateTime(), default=utcnow, index=True
     )
 
     # Message.question: the question a thread root asks (search shows it).
@@ -91,9 +92,9 @@ class QuestionRoute(Model):
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     round: Mapped[int] = mapped_column(Integer, default=1)
     routed_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
+        UTCDateTime(), default=utcnow, index=True
     )
-    passed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     question = relationship("Question", back_populates="routes")
     member = relationship("Member")

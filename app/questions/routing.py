@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext, ngettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from app.channels.models import ChannelMember
 from app.defis.models import DefiMembership
@@ -111,7 +111,7 @@ def _teams(question: Question) -> set[int]:
     defi_ids = select(DefiMembership.defi_id).where(
         DefiMembership.member_id == question.asker_id
     )
-    condition = DefiMembership.defi_id.in_(defi_ids)
+    condition: ColumnElement[bool] = DefiMembership.defi_id.in_(defi_ids)
     if question.defi_id is not None:
         condition = or_(condition, DefiMembership.defi_id == question.defi_id)
     return set(db.session.scalars(select(DefiMembership.member_id).where(condition)))
@@ -128,7 +128,7 @@ def _recent_routes(now: datetime) -> dict[int, int]:
 
 def _passed_similar(question: Question) -> set[int]:
     """Members who passed on a question sharing a tag or the défi."""
-    similar = [Question.id.in_(_sharing_a_tag(question))]
+    similar: list[ColumnElement[bool]] = [Question.id.in_(_sharing_a_tag(question))]
     if question.defi_id is not None:
         similar.append(Question.defi_id == question.defi_id)
     return set(

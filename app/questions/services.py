@@ -286,12 +286,14 @@ def pass_question(actor: Member, question: Question, now: datetime | None = None
 
 def _answered(question: Question) -> bool:
     """Someone other than the asker replied in its thread."""
-    return db.session.scalar(
-        select(
-            exists().where(
-                Message.parent_id == question.message_id,
-                Message.author_id.is_distinct_from(question.asker_id),
-                Message.deleted_at.is_(None),
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Message.parent_id == question.message_id,
+                    Message.author_id.is_distinct_from(question.asker_id),
+                    Message.deleted_at.is_(None),
+                )
             )
         )
     )

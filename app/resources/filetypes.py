@@ -150,7 +150,7 @@ def detect(path: Path) -> FileType:
         return _zip_type(path, head)
     if head[257:262] == b"ustar":
         return TAR
-    kind = _csv_type(path, head)
-    if kind is None:
+    csv_kind = _csv_type(path, head)
+    if csv_kind is None:
         raise _refused(_("Le contenu de ce fichier n’est pas d’un type accepté."))
-    return kind
+    return csv_kind

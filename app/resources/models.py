@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Column,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -17,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.collation import french
+from app.dbtypes import UTCDateTime
 from app.extensions import Model, db
 from app.markdown import keep_rendered
 from app.members.models import Member
@@ -77,13 +77,13 @@ class Resource(Model):
     # Folded title, tags and description start: the list's free-text filter.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
+        UTCDateTime(), default=utcnow, index=True
     )
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
     # Set when staff hid it (moderation): only its author and staff still see it.
-    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")
     )
@@ -101,6 +101,9 @@ class Resource(Model):
     bookmarks: Mapped[list["ResourceBookmark"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+    if TYPE_CHECKING:  # column properties set below, once the counted models exist
+        bookmark_count: Mapped[int]
+        comment_count: Mapped[int]
 
     @property
     def hidden(self) -> bool:
@@ -126,9 +129,7 @@ class ResourceBookmark(Model):
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ResourceComment(Model):
@@ -145,9 +146,7 @@ class ResourceComment(Model):
     )
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     resource: Mapped[Resource] = relationship(back_populates="comments")
     author: Mapped[Member | None] = relationship()

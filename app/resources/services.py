@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.admin.services import audit
+from app.audit import audit
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.markdown import render_markdown
@@ -46,10 +46,10 @@ def _apply(resource: Resource, clean: dict) -> None:
 
 
 def _attach(resource: Resource, stored: StoredFile | None) -> None:
-    resource.file_key = stored and stored.key
-    resource.file_name = stored and stored.name
-    resource.file_type = stored and stored.mime
-    resource.file_size = stored and stored.size
+    resource.file_key = stored.key if stored is not None else None
+    resource.file_name = stored.name if stored is not None else None
+    resource.file_type = stored.mime if stored is not None else None
+    resource.file_size = stored.size if stored is not None else None
 
 
 def _commit(new_file: StoredFile | None = None, old_key: str | None = None) -> None:
@@ -58,7 +58,7 @@ def _commit(new_file: StoredFile | None = None, old_key: str | None = None) -> N
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        uploads.delete(new_file and new_file.key)
+        uploads.delete(new_file.key if new_file is not None else None)
         raise
     uploads.delete(old_key)
 
@@ -191,9 +191,9 @@ def add_comment(author: Member, resource: Resource, body: object) -> ResourceCom
 
 def comment_posted(comment: ResourceComment) -> None:
     """After a comment is committed: the resource's author is told."""
-    owner = comment.resource.author
-    if owner is not None and owner.active:
-        hooks.notify_resource_comment(comment.author, comment.resource, owner)
+    owner, author = comment.resource.author, comment.author
+    if owner is not None and owner.active and author is not None:
+        hooks.notify_resource_comment(author, comment.resource, owner)
 
 
 def delete_comment(actor: Member, comment_id: int) -> None:
@@ -211,11 +211,10 @@ def delete_comment(actor: Member, comment_id: int) -> None:
 
 def remove_stray_files(min_age_seconds: float = 3600) -> int:
     """Delete uploads no resource refers to (left by a crash); returns how many."""
-    keys = set(
-        db.session.scalars(
-            select(Resource.file_key).where(Resource.file_key.is_not(None))
-        )
+    rows = db.session.scalars(
+        select(Resource.file_key).where(Resource.file_key.is_not(None))
     )
+    keys = {key for key in rows if key is not None}
     stray = uploads.stray_files(keys, min_age_seconds)
     for path in stray:
         path.unlink(missing_ok=True)

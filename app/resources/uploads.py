@@ -10,7 +10,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import BinaryIO
+from typing import IO
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -28,7 +28,7 @@ class Upload:
     """A file as a member sent it: the name their browser gave, and its bytes."""
 
     filename: str
-    stream: BinaryIO
+    stream: IO[bytes]
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def readable_size(size: int) -> str:
     return f"{max(size // 1024, 1)}\u00a0Ko"
 
 
-def _copy(stream: BinaryIO, target: Path, limit: int) -> int:
+def _copy(stream: IO[bytes], target: Path, limit: int) -> int:
     """Copy at most `limit` bytes; Invalid (and nothing kept) beyond."""
     size = 0
     with target.open("xb") as out:

@@ -79,6 +79,10 @@ class DatabaseSearch:
     def remove(self, kind: str, ids: Iterable[int]) -> None:
         """Nothing to do: the database is the source."""
 
+    def replace_all(self, docs: Iterable[Document]) -> int:
+        """Nothing to store: the database is the source, and it holds none."""
+        return 0
+
     def count(self) -> int:
         return 0
 

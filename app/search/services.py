@@ -21,7 +21,6 @@ from app.questions.answers import accepted_answers
 from app.questions.answers import weight as accepted_weight
 from app.resources.models import Resource
 from app.text import fold, html_excerpt
-from app.timeutil import as_utc
 from search_index import PUBLIC, Document, Hit, Page, Query, SearchIndex
 from search_index.query import parse
 
@@ -191,7 +190,7 @@ def _suggestion(hit: Hit, message: Message | None) -> Suggestion:
         html_excerpt(message.html, 60),
         hit.url,
         author=f"{name} · {hit.title}",
-        created_at=as_utc(message.created_at),
+        created_at=message.created_at,
     )
 
 
@@ -277,7 +276,7 @@ def _authors(model: type[Message] | type[Resource], hits: list[Hit]) -> dict[int
         .where(model.id.in_(ids), model.author_id.is_not(None))
         .group_by(model.author_id)
     )
-    return {author_id: count for author_id, count in rows}
+    return {author_id: count for author_id, count in rows if author_id is not None}
 
 
 def _teams(defi_ids: list[int]) -> dict[int, list[int]]:
@@ -318,7 +317,7 @@ def _reasons(member: Member, evidence: Evidence, words: set[str]) -> list[str]:
 def _explain(
     scores: dict[int, float], evidence: Evidence, words: set[str], limit: int
 ) -> list[PersonMatch]:
-    best = sorted(scores, key=scores.get, reverse=True)[: limit * 2]
+    best = sorted(scores, key=scores.__getitem__, reverse=True)[: limit * 2]
     members = db.session.scalars(
         select(Member)
         .where(Member.id.in_(best), Member.active.is_(True))
@@ -352,6 +351,6 @@ def _every_document(progress=None) -> Iterator[Document]:
         ids = list(db.session.scalars(select(model.id).order_by(model.id)))
         for start in range(0, len(ids), 200):
             batch = set(ids[start : start + 200])
-            yield from documents(db.session, kind, batch)[0]
+            yield from documents(db.session(), kind, batch)[0]
             if progress:
                 progress(len(batch))

@@ -7,12 +7,15 @@ at start-up.
 """
 
 import logging
+from collections.abc import Callable, Sequence
 from itertools import chain
+from typing import Any, TypeVar, cast
 
 from flask import current_app
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import Table, delete, event, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from app.channels.models import Message
 from app.defis.models import Defi, DefiMembership
@@ -59,7 +62,7 @@ def _question_messages(question: Question) -> set[int]:
     (a question deleted takes its answer's rank along)."""
     history = inspect(question).attrs.accepted_message_id.history
     ids = {question.message_id, question.accepted_message_id}
-    return (ids | {*history.added, *history.deleted}) - {None}
+    return {i for i in ids | {*history.added, *history.deleted} if i is not None}
 
 
 def _record(session, _flush_context) -> None:
@@ -67,7 +70,8 @@ def _record(session, _flush_context) -> None:
     if not keys:
         return
     rows = [{"kind": k, "object_id": i, "created_at": utcnow()} for k, i in keys]
-    session.connection().execute(insert(SearchOutbox.__table__), rows)
+    table = cast(Table, SearchOutbox.__table__)  # a mapped class's own Table
+    session.connection().execute(insert(table), rows)
     session.info["search_pending"] = True
 
 
@@ -92,7 +96,14 @@ def install() -> None:
         event.listen(db.session, "after_soft_rollback", _after_rollback)
 
 
-LOADERS = {
+# The models the index holds documents of.
+Indexed = Member | Defi | Message | Resource
+_Model = TypeVar("_Model", bound=Indexed)
+# The model, the function making its document (None: not indexed), the loads.
+Loader = tuple[
+    type[Indexed], Callable[[Any], Document | None], tuple[ExecutableOption, ...]
+]
+LOADERS: dict[str, Loader] = {
     "member": (
         Member,
         member_document,
@@ -131,8 +142,18 @@ LOADERS = {
 }
 
 
-def _load(session: Session, kind: str, ids: set[int]) -> dict[int, object]:
+def _load(session: Session, kind: str, ids: set[int]) -> dict[int, Indexed]:
     model, _build, options = LOADERS[kind]
+    return _by_id(session, model, ids, options)
+
+
+def _by_id(
+    session: Session,
+    model: type[_Model],
+    ids: set[int],
+    options: Sequence[ExecutableOption],
+) -> dict[int, _Model]:
+    """These rows of one model, by id, typed as that model."""
     stmt = select(model).where(model.id.in_(ids)).options(*options)
     return {obj.id: obj for obj in session.scalars(stmt)}
 
@@ -154,7 +175,7 @@ def apply(session: Session, index: SearchIndex, kind: str, ids: set[int]) -> Non
     index.remove(kind, gone)
 
 
-def _affected(session: Session, rows: list[SearchOutbox]) -> dict[str, set[int]]:
+def _affected(session: Session, rows: Sequence[SearchOutbox]) -> dict[str, set[int]]:
     """The documents to refresh: a défi's team shows its title in their profiles."""
     ids = {kind: {r.object_id for r in rows if r.kind == kind} for kind in LOADERS}
     if ids["defi"]:

@@ -2,17 +2,18 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from flask import jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.api.search import suggestion_json
 from app.errors import Invalid
 from app.listing import page_number
 from app.members.models import ROLE_LABELS
 from app.questions.listing import solved_among
 from app.search import bp, services
+from app.search.payloads import suggestion_json
 
 PER_PAGE = 20
 SUGGESTIONS = 8
@@ -84,7 +85,9 @@ def search_link(**changes: str) -> str:
     """This search with some parameters changed ("" drops one), from page 1."""
     args = request.args.to_dict() | changes
     args.pop("page", None)
-    return url_for("search.results", **{k: v for k, v in args.items() if v})
+    # url_for takes any value; typed Any so "_external: bool" is not checked
+    values: dict[str, Any] = {k: v for k, v in args.items() if v}
+    return url_for("search.results", **values)
 
 
 def _page_context(found) -> dict:

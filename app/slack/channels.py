@@ -43,6 +43,7 @@ def _topic(target: Target, channel: SlackChannel) -> Channel:
 def _create(target: Target, channel: SlackChannel, people: People) -> Channel:
     if target.kind == "defi":
         defi = db.session.scalar(select(Defi).where(Defi.slug == target.defi_slug))
+        assert defi is not None  # the planner only targets défis read from the db
         return ensure_defi_channel(defi)
     if target.kind == "topic":
         return _topic(target, channel)

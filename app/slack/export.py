@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TypeGuard
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a day of one channel; beyond, a Problem
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
@@ -64,11 +65,12 @@ class _Source:
     def __init__(self, path: Path) -> None:
         self.zip = zipfile.ZipFile(path) if zipfile.is_zipfile(path) else None
         self.root = path
-        self.prefix = self._prefix() if self.zip else ""
+        self.prefix = self._prefix(self.zip) if self.zip else ""
 
-    def _prefix(self) -> str:
+    @staticmethod
+    def _prefix(archive: zipfile.ZipFile) -> str:
         """Some zips hold the export in a top folder: find users.json's."""
-        for name in self.zip.namelist():
+        for name in archive.namelist():
             if PurePosixPath(name).name == "users.json":
                 return name[: -len("users.json")]
         return ""
@@ -135,9 +137,7 @@ class Export:
 
     def _users(self) -> Iterator[SlackUser]:
         for record in self._records("users.json"):
-            profile = (
-                record.get("profile") if isinstance(record.get("profile"), dict) else {}
-            )
+            profile = _dict(record.get("profile"))
             name = _text(profile.get("real_name")) or _text(record.get("real_name"))
             name = (
                 name or _text(profile.get("display_name")) or _text(record.get("name"))
@@ -165,7 +165,7 @@ class Export:
                 )
                 continue
             members = record.get("members")
-            topic = record.get("topic") if isinstance(record.get("topic"), dict) else {}
+            topic = _dict(record.get("topic"))
             yield SlackChannel(
                 id=channel_id,
                 name=_text(record.get("name")) or folder,
@@ -205,6 +205,10 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def valid_ts(value) -> bool:
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def valid_ts(value: object) -> TypeGuard[str]:
     """A Slack timestamp: seconds, then up to six digits after the point."""
     return isinstance(value, str) and bool(_TS.match(value))

@@ -27,7 +27,7 @@ from app.search.models import SearchOutbox
 from app.slack.export import Export, Problem, SlackChannel, valid_ts
 from app.slack.models import ImportedMessage, ImportedReaction
 from app.slack.mrkdwn import emoji_character, to_markdown
-from app.slack.people import People
+from app.slack.people import People, table
 from app.slack.plan import NOISE
 from app.timeutil import utcnow
 
@@ -67,7 +67,8 @@ def _time(ts: str) -> datetime:
 
 
 def _files(record: dict) -> list[str]:
-    files = record.get("files") if isinstance(record.get("files"), list) else []
+    found = record.get("files")
+    files = found if isinstance(found, list) else []
     names = [f.get("name") or f.get("title") for f in files if isinstance(f, dict)]
     return [NOT_IMPORTED.format(name) for name in names if isinstance(name, str)]
 
@@ -157,7 +158,12 @@ class Importer:
         return False
 
     def _write(self, batch: list[Pending]) -> None:
-        rows = {"messages": [], "keys": [], "reactions": [], "imported": []}
+        rows: dict[str, list[dict]] = {
+            "messages": [],
+            "keys": [],
+            "reactions": [],
+            "imported": [],
+        }
         for item in batch:
             if (item.channel.id, item.ts) in self.keys:  # the same ts twice
                 self.tally.problems.append(Problem(item.file, "ts en double"))
@@ -182,17 +188,17 @@ class Importer:
     def _insert(self, rows: dict) -> None:
         if not rows["messages"]:
             return
-        db.session.execute(insert(Message.__table__), rows["messages"])
-        db.session.execute(insert(ImportedMessage.__table__), rows["keys"])
+        db.session.execute(insert(table(Message)), rows["messages"])
+        db.session.execute(insert(table(ImportedMessage)), rows["keys"])
         if rows["reactions"]:
-            db.session.execute(insert(Reaction.__table__), rows["reactions"])
+            db.session.execute(insert(table(Reaction)), rows["reactions"])
         if rows["imported"]:
-            db.session.execute(insert(ImportedReaction.__table__), rows["imported"])
+            db.session.execute(insert(table(ImportedReaction)), rows["imported"])
         searchable = [m["id"] for m in rows["messages"] if not m["held"]]
         if searchable:
             now = utcnow()
             db.session.execute(
-                insert(SearchOutbox.__table__),
+                insert(table(SearchOutbox)),
                 [
                     {"kind": "message", "object_id": i, "created_at": now}
                     for i in searchable
@@ -203,14 +209,13 @@ class Importer:
         def person(slack_id: str):
             found = self.people.person(slack_id)
             if found and found.username:
-                mentioned[found.username] = self.people.member(
-                    self.people.authors[slack_id]
-                )
+                member = self.people.member(self.people.authors[slack_id])
+                assert member is not None  # found.username is this member's
+                mentioned[found.username] = member
             return found
 
-        text = (
-            item.record.get("text") if isinstance(item.record.get("text"), str) else ""
-        )
+        found = item.record.get("text")
+        text = found if isinstance(found, str) else ""
         lines = [to_markdown(text, person, self.paths.get)] if text.strip() else []
         if not lines:
             lines = [
@@ -272,9 +277,8 @@ class Importer:
             ):
                 continue
             emoji = _reaction_emoji(reaction["name"])
-            users = (
-                reaction.get("users") if isinstance(reaction.get("users"), list) else []
-            )
+            listed = reaction.get("users")
+            users = listed if isinstance(listed, list) else []
             for user_id in users:
                 author = (
                     self.people.authors.get(user_id)

@@ -13,9 +13,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.dbtypes import UTCDateTime
 from app.extensions import Model
 from app.timeutil import utcnow
 
@@ -36,9 +37,7 @@ class SlackAuthor(Model):
     member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ImportedChannel(Model):

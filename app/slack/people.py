@@ -5,10 +5,12 @@ imported author (a name, no account) until someone joins with that e-mail:
 `claim` then hands them their messages, reactions and private seats.
 """
 
-from sqlalchemy import delete, func, insert, select, update
+from typing import cast
+
+from sqlalchemy import CursorResult, Table, delete, func, insert, select, update
 
 from app.channels.models import Channel, ChannelMember, Message, Reaction
-from app.extensions import db
+from app.extensions import Model, db
 from app.members.models import Member
 from app.search.models import SearchOutbox
 from app.slack.export import Export
@@ -38,7 +40,7 @@ class People:
                 select(Member).where(func.lower(Member.email).in_(emails))
             )
         }
-        self.by_id: dict[int, Member] = {m.id: m for m in self.members.values()}
+        self.by_id: dict[int, Member | None] = {m.id: m for m in self.members.values()}
         for user in export.users.values():
             self._upsert(user.id, user.name, user.email, user.deleted, user.bot)
 
@@ -59,8 +61,8 @@ class People:
 
     def author(self, record: dict) -> SlackAuthor:
         """Who wrote a message: a user, a bot, or a placeholder for an unknown id."""
-        user_id = record.get("user") if isinstance(record.get("user"), str) else ""
-        bot_id = record.get("bot_id") if isinstance(record.get("bot_id"), str) else ""
+        user_id = _string(record.get("user"))
+        bot_id = _string(record.get("bot_id"))
         slack_id = user_id[:40] or (f"bot:{bot_id}"[:40] if bot_id else "?")
         if slack_id in self.authors:
             return self.authors[slack_id]
@@ -87,6 +89,16 @@ class People:
             return None
         member = self.member(author)
         return Person(author.name, member.username if member else None)
+
+
+def _string(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def table(model: type[Model]) -> Table:
+    """A model's table, for inserts in bulk: SQLAlchemy types `__table__` as a
+    FromClause, but a declarative model's is always a Table."""
+    return cast(Table, model.__table__)
 
 
 def _bot_name(record: dict, bot_id: str) -> str:
@@ -119,15 +131,16 @@ def claim(member: Member) -> int:
     )
     mine = Message.imported_author_id.in_(authors)
     released = list(db.session.scalars(select(Message.id).where(mine, Message.held)))
-    claimed = db.session.execute(
+    result = db.session.execute(
         update(Message).where(mine).values(author_id=member.id, held=False)
-    ).rowcount
+    )
+    claimed = cast(CursorResult, result).rowcount  # an UPDATE's result
     _hand_over_reactions(member, authors)
     _hand_over_seats(member, authors)
     if released:  # held messages become searchable now
         db.session.info["search_pending"] = True  # see app/search/sync.py
         db.session.execute(
-            insert(SearchOutbox.__table__),
+            insert(table(SearchOutbox)),
             [
                 {"kind": "message", "object_id": i, "created_at": utcnow()}
                 for i in released
@@ -151,7 +164,7 @@ def _hand_over_reactions(member: Member, authors: list[int]) -> None:
     new = {(m, e) for m, e in rows} - have
     if new:
         db.session.execute(
-            insert(Reaction.__table__),
+            insert(table(Reaction)),
             [
                 {
                     "message_id": m,

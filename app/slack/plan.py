@@ -74,7 +74,7 @@ class Planner:
     ) -> None:
         self.promotions = promotions
         self.overrides = overrides or {}
-        self.defis = {}
+        self.defis: dict[str, DefiRef] = {}
         for defi in defis:
             for name in (defi.slug, defi.title, *defi.aliases):
                 self.defis.setdefault(key(name), defi)

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select, text
 
-from app.admin.models import AuditEntry
 from app.admin.services import set_role
+from app.audit import AuditEntry
 from app.auth import services as auth
 from app.channels import services as channels
 from app.channels.models import Message

@@ -5,7 +5,7 @@ import os
 import pytest
 from sqlalchemy import event, func, select
 
-from app.admin.models import AuditEntry
+from app.audit import AuditEntry
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.resources import queries, services

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from app.admin.models import AuditEntry
+from app.audit import AuditEntry
 from app.auth import services as auth
 from app.auth.models import Invitation
 from app.extensions import db

@@ -5,7 +5,7 @@ import html
 
 from sqlalchemy import select
 
-from app.admin.models import AuditEntry
+from app.audit import AuditEntry
 from app.channels.models import ChannelMember
 from app.channels.services import defi_channel
 from app.defis.models import TeamRequest
