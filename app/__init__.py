@@ -194,8 +194,10 @@ def _init_mail_worker(app: Flask) -> None:
 def _init_realtime(app: Flask) -> None:
     """Socket.IO handlers, and sockets closed when a member's session ends."""
     from app import realtime
+    from app.members import sessions
 
     realtime.install()
+    sessions.install()
     realtime.use_socket_sessions(app)
     if not app.config.get("SOCKETIO_MESSAGE_QUEUE"):
         with app.app_context():

@@ -7,7 +7,6 @@ from app.channels.models import (
     ChannelMember,
     Message,
     Reaction,
-    SocketSession,
 )
 from app.defis.models import (
     Administration,
@@ -23,6 +22,7 @@ from app.members.models import Member, Skill, member_promotions, member_skills
 from app.mentoring.models import MentoringRequest, MentorProfile, mentor_topics
 from app.notifications.models import EmailOptOut, Notification, NotificationPreference
 from app.questions.models import Question, QuestionRoute, question_tags
+from app.realtime import SocketSession
 from app.resources.models import (
     Resource,
     ResourceBookmark,

@@ -7,21 +7,34 @@ it was given at connect time, so a logout alone would not reach it.
 """
 
 import logging
+from datetime import datetime
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
-from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy import ForeignKey, String, delete, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.channels.models import SocketSession
-from app.extensions import db, socketio
-from app.members.models import Member
+from app.dbtypes import UTCDateTime
+from app.extensions import Model, db, socketio
+from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
 
 ASYNC_MODES = ("threading", "gevent")
+
+
+class SocketSession(Model):
+    """An open Socket.IO connection: who is online, and whose sockets to close."""
+
+    __tablename__ = "socket_sessions"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 def async_mode(name: str) -> str:
@@ -75,8 +88,8 @@ def track_socket(sid: str, member_id: int) -> bool:
     return not others
 
 
-def forget_socket(sid: str) -> Member | None:
-    """Forget a closed socket; returns its member when they are now offline.
+def forget_socket(sid: str) -> int | None:
+    """Forget a closed socket; returns its member's id when they are now offline.
 
     A socket closes inside another session's after_commit when a logout closes
     it, so this uses a session of its own.
@@ -91,7 +104,7 @@ def forget_socket(sid: str) -> Member | None:
         left = session.scalar(
             select(func.count()).where(SocketSession.member_id == member_id)
         )
-        return None if left else session.get(Member, member_id)
+        return None if left else member_id
 
 
 def online_member_ids() -> set[int]:
@@ -147,13 +160,12 @@ def forget_stale_sockets() -> None:
         log.info("Socket sessions not cleared (database not migrated yet?)")
 
 
-# A changed session token (logout, password change, deactivation) ends sockets.
+# A member whose session ended (app/members/sessions.py) loses their sockets.
 
 
-def _note_ended_sessions(session, _flush_context) -> None:
-    for obj in session.dirty:
-        if isinstance(obj, Member) and inspect(obj).attrs.session_token.history.deleted:
-            session.info.setdefault("sockets_to_close", set()).add(obj.id)
+def close_sockets_after_commit(session: Session, member_id: int) -> None:
+    """Close the member's sockets once this session commits, not if it rolls back."""
+    session.info.setdefault("sockets_to_close", set()).add(member_id)
 
 
 def _close_after_commit(session) -> None:
@@ -210,7 +222,6 @@ def use_socket_sessions(app: Flask) -> None:
 
 def install() -> None:
     """Listen to the app's session (once per process)."""
-    if not event.contains(db.session, "after_flush", _note_ended_sessions):
-        event.listen(db.session, "after_flush", _note_ended_sessions)
+    if not event.contains(db.session, "after_commit", _close_after_commit):
         event.listen(db.session, "after_commit", _close_after_commit)
         event.listen(db.session, "after_soft_rollback", _forget_on_rollback)

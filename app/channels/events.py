@@ -10,12 +10,14 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import inspect
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
 
 from app import inputs, realtime
 from app.channels import fanout, payloads, services
 from app.channels.models import Channel
 from app.errors import DomainError
 from app.extensions import db, socketio
+from app.members.models import Member
 from app.ops import overload
 
 log = logging.getLogger(__name__)
@@ -118,9 +120,18 @@ def on_connect(auth=None):
 def on_disconnect(*_reason):
     """The socket closed (tab closed, network lost, or session ended)."""
     _typing.forget(_socket_id())
-    member = realtime.forget_socket(_socket_id())
-    if member is not None:
-        _announce_offline(member)
+    member_id = realtime.forget_socket(_socket_id())
+    if member_id is not None:
+        member = _offline_member(member_id)
+        if member is not None:
+            _announce_offline(member)
+
+
+def _offline_member(member_id: int) -> Member | None:
+    """The member, read in a session of its own: a socket closes inside another
+    session's after_commit when a logout closes it."""
+    with Session(db.engine, expire_on_commit=False) as session:
+        return session.get(Member, member_id)
 
 
 _closing = threading.local()  # per thread, or per greenlet under gevent

@@ -166,15 +166,3 @@ class Reaction(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member] = relationship()
-
-
-class SocketSession(Model):
-    """An open Socket.IO connection: who is online, and whose sockets to close."""
-
-    __tablename__ = "socket_sessions"
-
-    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), index=True
-    )
-    connected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -12,13 +12,14 @@ from sqlalchemy import delete, func, select
 from app import realtime
 from app.audit import audit
 from app.auth.models import Invitation
-from app.channels.models import Channel, Message, SocketSession
+from app.channels.models import Channel, Message
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
 from app.members.models import VISIBILITIES, Member
 from app.members.services import refresh_search_text
 from app.privacy import erase_community
 from app.privacy.export import export_member
+from app.realtime import SocketSession
 from app.resources import uploads
 from app.timeutil import utcnow
 
