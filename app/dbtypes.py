@@ -1,6 +1,7 @@
 """Column types shared by every domain's models."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -25,6 +26,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: give it a time zone")
         return value.astimezone(UTC)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> Any:
+        """A datetime beside a moment is a moment; anything else (an interval, a
+        date) keeps its own type instead of passing through process_bind_param."""
+        if isinstance(value, datetime):
+            return self
+        return self.impl_instance.coerce_compared_value(op, value)
 
     def process_result_value(
         self, value: datetime | None, dialect: Dialect

@@ -1,7 +1,7 @@
 """Every stored moment comes back as an aware UTC datetime, on SQLite too, and
 a moment without a zone is refused rather than guessed."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy.exc import StatementError
@@ -50,5 +50,15 @@ def test_queries_compare_moments_in_utc(app):
     just_before = datetime(2026, 7, 14, 23, 56, tzinfo=PARIS_SUMMER)
     found = db.session.scalars(
         db.select(Member.id).where(Member.deactivated_at > just_before)
+    ).all()
+    assert found == [member.id]
+
+
+def test_a_date_beside_a_moment_keeps_its_own_type(app):
+    member = make_member()
+    member.deactivated_at = datetime(2026, 7, 14, 21, 57, tzinfo=UTC)
+    db.session.commit()
+    found = db.session.scalars(
+        db.select(Member.id).where(Member.deactivated_at > date(2026, 7, 14))
     ).all()
     assert found == [member.id]

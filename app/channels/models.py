@@ -1,4 +1,4 @@
-"""Discussion channels, their members, their messages, and the open sockets."""
+"""Discussion channels, their members, their messages and reactions."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING
