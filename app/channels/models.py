@@ -18,12 +18,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.dbtypes import UTCDateTime
 from app.extensions import Model
 from app.members.models import Member
+from app.slack.models import SlackAuthor
 from app.timeutil import utcnow
 
 if TYPE_CHECKING:
     from app.defis.models import Defi
     from app.questions.models import Question
-    from app.slack.models import SlackAuthor
 
 
 # defi: one per défi, readable by every member; topic: created by members, open
@@ -126,7 +126,7 @@ class Message(Model):
 
     channel: Mapped[Channel] = relationship()
     author: Mapped[Member | None] = relationship(foreign_keys=[author_id])
-    imported_author: Mapped["SlackAuthor | None"] = relationship()
+    imported_author: Mapped[SlackAuthor | None] = relationship()
     parent: Mapped["Message | None"] = relationship(remote_side=[id])
     reactions: Mapped[list["Reaction"]] = relationship(
         cascade="all, delete-orphan", order_by="Reaction.created_at"
